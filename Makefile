@@ -1,0 +1,35 @@
+# The two commands: `make up` runs the whole system with demo data, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PACKAGES := shared services/identity services/ledger services/declarations services/notifications services/gateway
+STAMP := $(VENV)/.installed
+
+.PHONY: up test lint infra lock clean
+
+up: $(STAMP) infra
+	$(BIN)/python scripts/up.py
+
+test: $(STAMP) infra
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+infra:
+	@scripts/infra.sh
+
+$(STAMP): requirements.lock $(addsuffix /pyproject.toml,$(PACKAGES))
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock $(addprefix -e ,$(PACKAGES))
+	touch $(STAMP)
+
+# Re-pin every dependency after changing a pyproject.toml: `make lock`, then commit the lock.
+lock:
+	rm -rf /tmp/portal-lock-venv && $(PYTHON) -m venv /tmp/portal-lock-venv
+	/tmp/portal-lock-venv/bin/pip install --quiet $(addprefix -e ,$(PACKAGES)) -r requirements-dev.txt
+	/tmp/portal-lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+clean:
+	rm -rf $(VENV)

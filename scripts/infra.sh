@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Makes sure PostgreSQL and RabbitMQ (with its management API, used by the tests to create
+# an isolated virtual host per run) are reachable. Uses running ones; starts local ones that
+# are installed but stopped; else starts the two with docker compose; else says what to do.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_HOST=${PGHOST:-127.0.0.1}; PG_PORT=${PGPORT:-5432}
+RMQ_HOST=${RABBIT_HOST:-127.0.0.1}; RMQ_PORT=${RABBIT_PORT:-5672}; RMQ_API_PORT=${RABBIT_API_PORT:-15672}
+
+listening() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_for() {  # host port what seconds
+  for _ in $(seq 1 $(( $4 * 4 ))); do listening "$1" "$2" && return 0; sleep 0.25; done
+  echo "error: $3 did not come up on $1:$2" >&2; return 1
+}
+
+docker_works() { command -v docker >/dev/null && docker info >/dev/null 2>&1; }
+
+compose_up() {
+  echo "starting $1 with docker compose"
+  docker compose up -d "$1"
+}
+
+if ! listening "$PG_HOST" "$PG_PORT"; then
+  if command -v pg_ctlcluster >/dev/null && ls /etc/postgresql >/dev/null 2>&1; then
+    echo "starting the local PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+  elif docker_works; then compose_up postgres
+  else
+    echo "error: PostgreSQL is not reachable on $PG_HOST:$PG_PORT. Install it (apt-get install postgresql)" \
+         "or Docker, or point *_DATABASE_URL at a running server." >&2; exit 1
+  fi
+  wait_for "$PG_HOST" "$PG_PORT" PostgreSQL 30
+fi
+
+if ! listening "$RMQ_HOST" "$RMQ_PORT"; then
+  if command -v rabbitmq-server >/dev/null; then
+    echo "starting the local RabbitMQ"
+    rabbitmq-server -detached
+  elif docker_works; then compose_up rabbitmq
+  else
+    echo "error: RabbitMQ is not reachable on $RMQ_HOST:$RMQ_PORT. Install it (apt-get install rabbitmq-server)" \
+         "or Docker, or point AMQP_URI at a running broker." >&2; exit 1
+  fi
+  wait_for "$RMQ_HOST" "$RMQ_PORT" RabbitMQ 60
+fi
+
+if ! listening "$RMQ_HOST" "$RMQ_API_PORT"; then
+  if command -v rabbitmq-plugins >/dev/null; then
+    echo "enabling RabbitMQ's management plugin"
+    rabbitmq-plugins enable rabbitmq_management >/dev/null
+  fi
+  wait_for "$RMQ_HOST" "$RMQ_API_PORT" "RabbitMQ management API" 60
+fi
+echo "PostgreSQL and RabbitMQ are reachable"

@@ -1,0 +1,1 @@
+"""Declarations service: form wizards, signing, UPO receipts, cases and correspondence."""

@@ -1,0 +1,13 @@
+"""Entrypoints of the declarations service."""
+from declarations.models import Base
+from portal_shared.contracts import declarations as contract
+from portal_shared.db import Database
+from portal_shared.health import HealthCheck
+from portal_shared.logging import LoggingContext
+
+
+class Service(HealthCheck):
+    name = contract.SERVICE
+
+    db = Database(contract.SERVICE, Base.metadata)
+    log = LoggingContext()

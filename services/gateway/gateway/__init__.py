@@ -1,0 +1,1 @@
+"""Gateway: the HTTP API and the web portal."""

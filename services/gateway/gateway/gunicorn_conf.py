@@ -1,0 +1,10 @@
+"""gunicorn settings for the gateway: threads (gunicorn has no eventlet worker any more)."""
+import os
+
+bind = os.environ.get("GATEWAY_BIND", "127.0.0.1:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+timeout = 30
+graceful_timeout = 10
+accesslog = None  # the app logs each request as JSON with its request id

@@ -1,0 +1,100 @@
+"""Identity's tables. Secrets (passwords, codes, tokens) are stored only as hashes."""
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from portal_shared.db import outbox_tables
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+outbox_tables(Base.metadata)
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True, default=_uuid)
+    login: Mapped[str] = mapped_column(sa.Text)
+    email: Mapped[str] = mapped_column(sa.Text)
+    email_verified_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    pesel: Mapped[str] = mapped_column(sa.String(11), unique=True)
+    first_name: Mapped[str] = mapped_column(sa.Text)
+    last_name: Mapped[str] = mapped_column(sa.Text)
+    street: Mapped[str] = mapped_column(sa.Text)
+    building: Mapped[str] = mapped_column(sa.Text)
+    flat: Mapped[str | None] = mapped_column(sa.Text)
+    postal_code: Mapped[str] = mapped_column(sa.String(6))
+    city: Mapped[str] = mapped_column(sa.Text)
+    phone: Mapped[str] = mapped_column(sa.Text)
+    password_hash: Mapped[str] = mapped_column(sa.Text)
+    language: Mapped[str] = mapped_column(sa.String(2))
+    level: Mapped[str] = mapped_column(sa.Text)
+    consent_terms_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    consent_e_correspondence: Mapped[bool] = mapped_column(sa.Boolean)
+    failed_logins: Mapped[int] = mapped_column(sa.Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+
+    __table_args__ = (
+        sa.Index("uq_accounts_login_lower", sa.func.lower(login), unique=True),
+        sa.Index("uq_accounts_email_lower", sa.func.lower(email), unique=True),
+    )
+
+
+class Captcha(Base):
+    __tablename__ = "captchas"
+
+    id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True, default=_uuid)
+    answer: Mapped[str] = mapped_column(sa.Text)  # short-lived and worthless once used
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class EmailVerification(Base):
+    __tablename__ = "email_verifications"
+
+    id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True, default=_uuid)
+    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.Text)
+    code_hash: Mapped[str] = mapped_column(sa.Text)
+    token_hash: Mapped[str] = mapped_column(sa.Text, unique=True)
+    failed_attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class Session(Base):
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True, default=_uuid)
+    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.Text, unique=True)
+    client_address: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class AuditEvent(Base):
+    """Append-only: the migration makes UPDATE and DELETE on this table fail."""
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    actor: Mapped[str] = mapped_column(sa.Text)
+    action: Mapped[str] = mapped_column(sa.Text)
+    subject: Mapped[str | None] = mapped_column(sa.Text, index=True)
+    source: Mapped[str | None] = mapped_column(sa.Text)
+    details: Mapped[dict] = mapped_column(JSONB, default=dict)

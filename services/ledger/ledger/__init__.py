@@ -1,0 +1,1 @@
+"""Ledger service: liabilities, installments, payments, interest."""

@@ -1,0 +1,1 @@
+"""Notifications service: tells people things by e-mail, SMS and push."""

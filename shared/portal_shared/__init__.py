@@ -1,0 +1,1 @@
+"""The project's common library: what every service needs in the same shape."""

@@ -1,0 +1,6 @@
+"""Contract of the declarations service."""
+from portal_shared.contracts.common import health
+
+SERVICE = "declarations"
+
+HEALTH = health(SERVICE)

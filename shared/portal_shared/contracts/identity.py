@@ -1,0 +1,148 @@
+"""Contract of the identity service: accounts, verification, sessions, CAPTCHA."""
+from marshmallow import fields, validate
+
+from portal_shared.contracts.base import Event, EventPayload, RpcMethod, StrictSchema
+from portal_shared.contracts.common import health
+from portal_shared.identifiers import Pesel, PolishMobile, PostalCode
+
+SERVICE = "identity"
+LANGUAGES = ("pl", "en")
+LEVELS = ("registered", "email_verified", "authenticated")
+LOGIN_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$"
+
+
+# --- schemas -----------------------------------------------------------------------------
+class Address(StrictSchema):
+    street = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    building = fields.String(required=True, validate=validate.Length(min=1, max=10))
+    flat = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=10))
+    postal_code = PostalCode(required=True)
+    city = fields.String(required=True, validate=validate.Length(min=1, max=80))
+
+
+class Registration(StrictSchema):
+    first_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    last_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    pesel = Pesel(required=True)
+    address = fields.Nested(Address, required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    phone = PolishMobile(required=True)
+    login = fields.String(required=True, validate=validate.Regexp(LOGIN_PATTERN, error="login.invalid"))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+    captcha_id = fields.UUID(required=True)
+    captcha_answer = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    consent_terms = fields.Boolean(required=True)
+    consent_e_correspondence = fields.Boolean(load_default=False)
+    language = fields.String(load_default="pl", validate=validate.OneOf(LANGUAGES))
+
+
+class Account(StrictSchema):
+    account_id = fields.UUID(required=True)
+    login = fields.String(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    pesel = fields.String(required=True)
+    email = fields.String(required=True)
+    email_verified = fields.Boolean(required=True)
+    phone = fields.String(required=True)
+    language = fields.String(required=True)
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    address = fields.Nested(Address, required=True)
+    consent_e_correspondence = fields.Boolean(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class Captcha(StrictSchema):
+    captcha_id = fields.UUID(required=True)
+    image_png_base64 = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class CaptchaRef(StrictSchema):
+    captcha_id = fields.UUID(required=True)
+
+
+class CaptchaAnswer(StrictSchema):
+    answer = fields.String(required=True)
+
+
+class EmailCode(StrictSchema):
+    account_id = fields.UUID(required=True)
+    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="code.invalid"))
+
+
+class EmailLink(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=20, max=100))
+
+
+class AccountRef(StrictSchema):
+    account_id = fields.UUID(required=True)
+
+
+class Credentials(StrictSchema):
+    login = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
+    client_address = fields.String(load_default=None, allow_none=True)
+
+
+class SessionToken(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=20, max=100))
+
+
+class NewSession(StrictSchema):
+    token = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+    account = fields.Nested(Account, required=True)
+
+
+class Sent(StrictSchema):
+    sent = fields.Boolean(required=True)
+
+
+# --- RPC methods -------------------------------------------------------------------------
+HEALTH = health(SERVICE)
+CREATE_CAPTCHA = RpcMethod(SERVICE, "create_captcha", result=Captcha,
+                           summary="A one-use text-verification image.")
+DEV_CAPTCHA_ANSWER = RpcMethod(SERVICE, "dev_captcha_answer", CaptchaRef, CaptchaAnswer,
+                               summary="Development only: a CAPTCHA's answer for automated tests.")
+REGISTER = RpcMethod(SERVICE, "register", Registration, Account,
+                     summary="Create an account at level `registered`; sends the e-mail code.")
+VERIFY_EMAIL = RpcMethod(SERVICE, "verify_email", EmailCode, Account,
+                         summary="Verify the e-mail address with the 6-digit code.")
+VERIFY_EMAIL_LINK = RpcMethod(SERVICE, "verify_email_link", EmailLink, Account,
+                              summary="Verify the e-mail address with the link's token.")
+RESEND_EMAIL_VERIFICATION = RpcMethod(SERVICE, "resend_email_verification", AccountRef, Sent,
+                                      summary="A new code and link; the old ones stop working.")
+LOGIN = RpcMethod(SERVICE, "login", Credentials, NewSession,
+                  summary="Start a session with login and password.")
+SESSION_ACCOUNT = RpcMethod(SERVICE, "session_account", SessionToken, Account,
+                            summary="The account behind a live session token.")
+LOGOUT = RpcMethod(SERVICE, "logout", SessionToken, summary="End a session.")
+
+
+# --- events ------------------------------------------------------------------------------
+class AccountRegisteredV1(EventPayload):
+    account_id = fields.UUID(required=True)
+    login = fields.String(required=True)
+    email = fields.String(required=True)
+    language = fields.String(required=True)
+
+
+class EmailVerificationRequestedV1(EventPayload):
+    account_id = fields.UUID(required=True)
+    email = fields.String(required=True)
+    first_name = fields.String(required=True)
+    language = fields.String(required=True)
+    code = fields.String(required=True)
+    link_token = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class EmailVerifiedV1(EventPayload):
+    account_id = fields.UUID(required=True)
+
+
+ACCOUNT_REGISTERED = Event(SERVICE, "account_registered", 1, AccountRegisteredV1)
+EMAIL_VERIFICATION_REQUESTED = Event(SERVICE, "email_verification_requested", 1,
+                                     EmailVerificationRequestedV1)
+EMAIL_VERIFIED = Event(SERVICE, "email_verified", 1, EmailVerifiedV1)

@@ -1,0 +1,16 @@
+"""The health RPC every service answers: the database reachable, the outbox draining."""
+import sqlalchemy as sa
+
+from portal_shared.contracts.common import health
+from portal_shared.entrypoints import rpc_method
+
+
+class HealthCheck:
+    """Mix into a service class that has `name` and a `Database` dependency named `db`."""
+
+    @rpc_method(health("any"))
+    def health(self):
+        unpublished = self.db.session.scalar(sa.text(
+            "SELECT count(*) FROM outbox_events WHERE published_at IS NULL"))
+        return {"service": self.name, "status": "ok", "database": "ok",
+                "unpublished_events": unpublished}

@@ -1,0 +1,33 @@
+"""`portal-run <service> [<service> ...]`: run services' nameko containers with the shared config.
+
+Configuration comes from `portal_shared.config` (environment variables), so there is one
+place for defaults instead of a `config.yml` per service repeating them.
+"""
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402  must precede every other import
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+
+from nameko.cli.run import run  # noqa: E402
+
+from portal_shared.config import SERVICES, Config  # noqa: E402
+from portal_shared.logging import configure_logging  # noqa: E402
+
+
+def service_class(name: str):
+    return importlib.import_module(f"{name}.service").Service
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Run tax portal services.")
+    parser.add_argument("services", nargs="+", choices=SERVICES)
+    args = parser.parse_args(argv)
+    config = Config()
+    configure_logging("+".join(args.services), config.log_level)
+    run([service_class(name) for name in args.services], config.nameko_config())
+
+
+if __name__ == "__main__":
+    main()

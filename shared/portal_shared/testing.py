@@ -1,0 +1,191 @@
+"""pytest fixtures shared by every service's tests: a clean database built by the real
+migrations, an isolated RabbitMQ virtual host, and real nameko containers.
+
+Every test run gets its own databases and vhost, so runs on one machine never collide.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import pytest
+import requests
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from portal_shared.config import Config, database_url
+from portal_shared.migrate import drop_database, migrate
+
+RUN_ID = uuid.uuid4().hex[:8]
+RABBIT_API = os.environ.get("RABBIT_MANAGEMENT_URL", "http://guest:guest@127.0.0.1:15672")
+
+
+def _test_database_url(service: str) -> str:
+    base = make_url(database_url(service))
+    return base.set(database=f"test_{service}_{RUN_ID}").render_as_string(hide_password=False)
+
+
+def truncate_all(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        tables = conn.scalars(sa.text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version'")).all()
+        if tables:
+            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                                 + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+class ServiceDatabases:
+    """Creates and migrates one database per service on first use; drops them at the end."""
+
+    def __init__(self):
+        self.urls: dict[str, str] = {}
+
+    def url(self, service: str) -> str:
+        if service not in self.urls:
+            url = _test_database_url(service)
+            migrate(service, url)
+            os.environ[f"{service.upper()}_DATABASE_URL"] = url
+            self.urls[service] = url
+        return self.urls[service]
+
+    def clean(self) -> None:
+        for url in self.urls.values():
+            truncate_all(url)
+
+    def drop(self) -> None:
+        for url in self.urls.values():
+            drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def service_databases():
+    databases = ServiceDatabases()
+    yield databases
+    databases.drop()
+
+
+@pytest.fixture(scope="session")
+def amqp_uri():
+    """A fresh RabbitMQ virtual host for this run (through the management API)."""
+    vhost = f"test-{RUN_ID}"
+    api = RABBIT_API.rstrip("/")
+    response = requests.put(f"{api}/api/vhosts/{quote(vhost, safe='')}", timeout=10)
+    response.raise_for_status()
+    requests.put(f"{api}/api/permissions/{quote(vhost, safe='')}/guest",
+                 json={"configure": ".*", "write": ".*", "read": ".*"},
+                 timeout=10).raise_for_status()
+    base = urlsplit(Config().amqp_uri)
+    uri = urlunsplit((base.scheme, base.netloc, "/" + quote(vhost, safe=""), "", ""))
+    os.environ["AMQP_URI"] = uri
+    yield uri
+    requests.delete(f"{api}/api/vhosts/{quote(vhost, safe='')}", timeout=10)
+
+
+@pytest.fixture(scope="session")
+def nameko_config(amqp_uri):
+    config = Config().nameko_config()
+    config["AMQP_URI"] = amqp_uri
+    return config
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on port {port}")
+
+
+def start_process(module: str, *args: str, ports: tuple[int, ...] = ()) -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, "-m", module, *args])
+    for port in ports:
+        wait_for_port(port)
+    return process
+
+
+@pytest.fixture(scope="session")
+def service_containers(nameko_config, service_databases):
+    """`service_containers("identity", ...)` starts real nameko containers once per run."""
+    from nameko.containers import ServiceContainer
+
+    from portal_shared.runner import service_class
+
+    started = {}
+
+    def start(*names: str) -> dict:
+        for name in names:
+            if name not in started:
+                service_databases.url(name)
+                container = ServiceContainer(service_class(name), nameko_config)
+                container.start()
+                started[name] = container
+        return started
+
+    yield start
+    for container in started.values():
+        container.stop()
+
+
+@pytest.fixture(autouse=True)
+def _clean_databases(request):
+    """After each test that touched a service database, empty every table again."""
+    yield
+    if "service_databases" in request.fixturenames:
+        request.getfixturevalue("service_databases").clean()
+
+
+@pytest.fixture(scope="session")
+def rpc(nameko_config):
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    with ClusterRpcProxy(nameko_config, timeout=15) as proxy:
+        yield proxy
+
+
+@pytest.fixture(scope="session")
+def mail_sink():
+    """The local SMTP sink as a separate process (asyncio does not mix with eventlet)."""
+    smtp_port, http_port = free_port(), free_port()
+    process = start_process("notifications.fakes.mailsink", "--smtp-port", str(smtp_port),
+                            "--http-port", str(http_port), ports=(smtp_port, http_port))
+    os.environ["SMTP_PORT"] = str(smtp_port)
+    os.environ["MAILSINK_API_URL"] = f"http://127.0.0.1:{http_port}"
+    yield MailSink(f"http://127.0.0.1:{http_port}")
+    process.terminate()
+    process.wait(10)
+
+
+class MailSink:
+    def __init__(self, api_url: str):
+        self.api_url = api_url
+
+    def messages(self, to: str | None = None) -> list[dict]:
+        found = requests.get(f"{self.api_url}/messages", timeout=5).json()
+        return [m for m in found if to is None or to in m["rcpt_to"]]
+
+    def wait_for(self, to: str, count: int = 1, timeout: float = 15.0) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.messages(to)
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"{count} message(s) to {to} did not arrive; got {self.messages(to)}")
+
+    def clear(self) -> None:
+        requests.delete(f"{self.api_url}/messages", timeout=5)

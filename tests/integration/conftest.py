@@ -1,0 +1,28 @@
+"""End-to-end fixtures: every service as a real nameko container on a private RabbitMQ
+vhost and real PostgreSQL databases, the SMTP sink as a process, the gateway app in front."""
+import pytest
+
+from portal_shared.config import SERVICES, Config
+
+
+@pytest.fixture(scope="session")
+def system(mail_sink, service_containers, nameko_config):
+    service_containers(*SERVICES)
+    return mail_sink
+
+
+@pytest.fixture(scope="session")
+def gateway_app(system, nameko_config):
+    from gateway.app import create_app
+    from gateway.rpc import RpcPool
+
+    pool = RpcPool(nameko_config, size=4, timeout=15)
+    app = create_app(Config(), pool)
+    yield app
+    pool.close()
+
+
+@pytest.fixture
+def client(gateway_app, service_databases, system):
+    system.clear()
+    return gateway_app.test_client()
