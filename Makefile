@@ -11,6 +11,7 @@ up: $(STAMP) infra
 	$(BIN)/python scripts/up.py
 
 test: $(STAMP) infra
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -5,8 +5,7 @@ import uuid
 import structlog
 from flask import Flask, g, request
 
-from gateway import errors, openapi
-from gateway.blueprints import dev, health, registration, sessions
+from gateway import blueprints, errors, openapi
 from gateway.rpc import RpcPool
 from portal_shared.config import Config
 from portal_shared.logging import configure_logging
@@ -22,10 +21,11 @@ def create_app(config: Config | None = None, rpc_pool: RpcPool | None = None) ->
                       MAX_CONTENT_LENGTH=1024 * 1024)
     app.extensions["rpc"] = rpc_pool or RpcPool(
         config.nameko_config(), size=int(_threads()), timeout=config.rpc_timeout_seconds)
-    for blueprint in (registration.bp, sessions.bp, health.bp, openapi.bp):
+    for blueprint in (*blueprints.ALWAYS, openapi.bp):
         app.register_blueprint(blueprint)
     if config.dev_tools_enabled:
-        app.register_blueprint(dev.bp)
+        for blueprint in blueprints.DEVELOPMENT:
+            app.register_blueprint(blueprint)
     errors.register(app)
     app.before_request(_bind_request_id)
     app.after_request(_finish_response)

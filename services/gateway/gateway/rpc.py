@@ -61,8 +61,8 @@ class RpcPool:
             return
         try:
             proxy._runner.stop()
-        except Exception:  # a broken connection may fail to close; it is dropped anyway
-            pass
+        except Exception as exc:  # a broken connection may fail to close; it is dropped anyway
+            log.debug("rpc_proxy_close_failed", error=repr(exc))
 
     def close(self) -> None:
         while True:

@@ -146,3 +146,46 @@ ACCOUNT_REGISTERED = Event(SERVICE, "account_registered", 1, AccountRegisteredV1
 EMAIL_VERIFICATION_REQUESTED = Event(SERVICE, "email_verification_requested", 1,
                                      EmailVerificationRequestedV1)
 EMAIL_VERIFIED = Event(SERVICE, "email_verified", 1, EmailVerifiedV1)
+
+
+# --- messages (Polish, English) -------------------------------------------------------
+MESSAGES: dict[str, tuple[str, str]] = {
+    "pesel.unavailable": (
+        "Nie można założyć konta z tym numerem PESEL. Jeśli to Twój PESEL, a konta nie "
+        "zakładałeś, zgłoś się do urzędu z dowodem osobistym: po potwierdzeniu tożsamości "
+        "usuniemy błędnie założone konto.",
+        "An account cannot be created with this PESEL. If it is yours and you did not create "
+        "an account, visit the tax office with your ID card: once your identity is confirmed, "
+        "the wrongly created account will be deleted."),
+    "login.invalid": ("Login: 3–40 znaków, litery, cyfry, kropka, myślnik lub podkreślenie.",
+                      "Login: 3–40 characters: letters, digits, dot, hyphen or underscore."),
+    "login.taken": ("Ten login jest już zajęty.", "This login is already taken."),
+    "email.taken": ("Ten adres e-mail jest już używany.", "This e-mail address is already in use."),
+    "email.already_verified": ("Adres e-mail jest już zweryfikowany.", "The e-mail address is already verified."),
+    "email.resend_too_soon": ("Nowy kod można wysłać za chwilę.", "A new code can be sent in a moment."),
+    "email.resend_limit": ("Wysłano już zbyt wiele kodów. Spróbuj później.",
+                           "Too many codes were sent. Please try later."),
+    "password.too_short": ("Hasło musi mieć co najmniej 8 znaków.", "The password must have at least 8 characters."),
+    "password.too_long": ("Hasło może mieć najwyżej 128 znaków.", "The password may have at most 128 characters."),
+    "password.needs_upper": ("Hasło musi zawierać wielką literę.", "The password needs an upper-case letter."),
+    "password.needs_lower": ("Hasło musi zawierać małą literę.", "The password needs a lower-case letter."),
+    "password.needs_digit": ("Hasło musi zawierać cyfrę.", "The password needs a digit."),
+    "password.needs_special": ("Hasło musi zawierać znak specjalny.", "The password needs a special character."),
+    "password.common": ("To hasło jest zbyt popularne lub łatwe do odgadnięcia.",
+                        "This password is too common or easy to guess."),
+    "consent.terms_required": ("Akceptacja regulaminu jest wymagana.", "You must accept the terms."),
+    "captcha.wrong": ("Nieprawidłowy tekst z obrazka lub obrazek wygasł. Pobierz nowy.",
+                      "The text from the image is wrong or the image expired. Get a new one."),
+    "code.invalid": ("Kod składa się z 6 cyfr.", "The code has 6 digits."),
+    "code.wrong": ("Nieprawidłowy kod.", "The code is wrong."),
+    "code.expired": ("Kod wygasł lub został już użyty. Poproś o nowy.",
+                     "The code expired or was already used. Request a new one."),
+    "code.void_request_new": ("Zbyt wiele błędnych prób: kod unieważniono. Poproś o nowy.",
+                              "Too many wrong tries: the code is void. Request a new one."),
+    "link.invalid_or_expired": ("Link jest nieprawidłowy, wygasł lub został już użyty.",
+                                "The link is invalid, expired or already used."),
+    "login.failed": ("Nieprawidłowy login lub hasło.", "Wrong login or password."),
+    "login.locked": ("Zbyt wiele nieudanych prób logowania. Spróbuj później.",
+                     "Too many failed sign-in attempts. Please try later."),
+    "session.invalid": ("Sesja wygasła. Zaloguj się ponownie.", "Your session has expired. Please sign in again."),
+}

@@ -1,1 +1,6 @@
-"""One blueprint per resource."""
+"""One blueprint per resource. `ALWAYS` are registered everywhere, `DEVELOPMENT` only
+where the configuration allows development aids (never in production)."""
+from gateway.blueprints import dev, health, registration, sessions
+
+ALWAYS = (registration.bp, sessions.bp, health.bp)
+DEVELOPMENT = (dev.bp,)

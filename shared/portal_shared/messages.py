@@ -1,0 +1,35 @@
+"""Messages shown to people, by message code: (Polish, English).
+
+Services answer with codes (`pesel.invalid`); the gateway translates them by the request's
+`Accept-Language`. Codes every service may use are here; each contract module adds its own
+as `MESSAGES`. marshmallow's built-in English messages are keys here too.
+"""
+
+COMMON_MESSAGES: dict[str, tuple[str, str]] = {
+    "validation_failed": ("Formularz zawiera błędy.", "The form has errors."),
+    "unauthorized": ("Zaloguj się, aby kontynuować.", "Please sign in to continue."),
+    "forbidden": ("Brak uprawnień do tej operacji.", "You are not allowed to do this."),
+    "not_found": ("Nie znaleziono.", "Not found."),
+    "conflict": ("Operacja koliduje z bieżącym stanem.", "This conflicts with the current state."),
+    "too_many_attempts": ("Zbyt wiele prób. Spróbuj ponownie później.",
+                          "Too many attempts. Please try again later."),
+    "service_unavailable": ("Usługa jest chwilowo niedostępna. Spróbuj ponownie za chwilę.",
+                            "The service is temporarily unavailable. Please try again shortly."),
+    "internal_error": ("Wystąpił nieoczekiwany błąd.", "An unexpected error occurred."),
+    "body.not_json": ("Treść żądania musi być obiektem JSON.", "The request body must be a JSON object."),
+    "Missing data for required field.": ("To pole jest wymagane.", "This field is required."),
+    "Unknown field.": ("Nieznane pole.", "Unknown field."),
+    "Not a valid string.": ("Nieprawidłowy tekst.", "Not a valid string."),
+    "Not a valid email address.": ("Nieprawidłowy adres e-mail.", "Not a valid e-mail address."),
+    "Not a valid boolean.": ("Nieprawidłowa wartość logiczna.", "Not a valid boolean."),
+    "Not a valid UUID.": ("Nieprawidłowy identyfikator.", "Not a valid identifier."),
+    "Field may not be null.": ("To pole nie może być puste.", "This field may not be empty."),
+    "Invalid input type.": ("Nieprawidłowy typ danych.", "Invalid input type."),
+    "Invalid value.": ("Nieprawidłowa wartość.", "Invalid value."),
+    "pesel.invalid": ("Nieprawidłowy numer PESEL.", "Not a valid PESEL number."),
+    "nip.invalid": ("Nieprawidłowy numer NIP.", "Not a valid NIP number."),
+    "nrb.invalid": ("Nieprawidłowy numer rachunku.", "Not a valid account number."),
+    "postal_code.invalid": ("Kod pocztowy ma format NN-NNN.", "The postal code must look like NN-NNN."),
+    "phone.invalid": ("Podaj polski numer telefonu komórkowego (+48 i 9 cyfr).",
+                      "Enter a Polish mobile number (+48 and 9 digits)."),
+}
