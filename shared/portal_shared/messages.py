@@ -32,4 +32,10 @@ COMMON_MESSAGES: dict[str, tuple[str, str]] = {
     "postal_code.invalid": ("Kod pocztowy ma format NN-NNN.", "The postal code must look like NN-NNN."),
     "phone.invalid": ("Podaj polski numer telefonu komórkowego (+48 i 9 cyfr).",
                       "Enter a Polish mobile number (+48 and 9 digits)."),
+    "level.authenticated_required": (
+        "Ta usługa wymaga uwierzytelnionego konta (profil zaufany, podpis kwalifikowany lub "
+        "wizyta w urzędzie).",
+        "This service needs an authenticated account (trusted profile, qualified signature or "
+        "a visit to the tax office)."),
+    "role.required": ("Ta operacja wymaga innej roli pracownika.", "This action needs another staff role."),
 }

@@ -32,6 +32,13 @@ def login_required(view):
     return wrapper
 
 
+def current_actor() -> dict:
+    """The signed-in account as the `Actor` every service's authorisation check takes."""
+    account = g.account
+    return {"account_id": account["account_id"], "pesel": account["pesel"],
+            "level": account["level"], "roles": []}
+
+
 def set_session_cookie(response, token: str, max_age: int) -> None:
     secure = current_app.config["PORTAL"].is_production
     response.set_cookie(cookie_name(), token, max_age=max_age, httponly=True, secure=secure,

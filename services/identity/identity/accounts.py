@@ -90,3 +90,12 @@ def view(account: Account) -> dict:
         "consent_e_correspondence": account.consent_e_correspondence,
         "created_at": account.created_at,
     }
+
+
+def contacts(session: Session, subjects: list[str]) -> list[dict]:
+    """Contact details of the accounts whose PESEL is among `subjects` (unknown ones are skipped)."""
+    found = session.scalars(sa.select(Account).where(Account.pesel.in_(subjects))).all()
+    return [{"subject": a.pesel, "account_id": a.id, "first_name": a.first_name, "email": a.email,
+             "email_verified": a.email_verified_at is not None, "phone": a.phone,
+             "phone_verified": False, "language": a.language,
+             "consent_e_correspondence": a.consent_e_correspondence} for a in found]

@@ -1,4 +1,4 @@
-"""Contract of the identity service: accounts, verification, sessions, CAPTCHA."""
+"""Contract of the identity service: accounts, verification, sessions, CAPTCHA, authorisation."""
 from marshmallow import fields, validate
 
 from portal_shared.contracts.base import Event, EventPayload, RpcMethod, StrictSchema
@@ -99,6 +99,46 @@ class Sent(StrictSchema):
     sent = fields.Boolean(required=True)
 
 
+class Actor(StrictSchema):
+    """Who is acting, as the gateway (or the staff tool) authenticated them.
+
+    Every RPC that reads or changes someone's tax data takes an `actor`; the owning service
+    checks it with `portal_shared.authz.require` (the one shared check).
+    """
+    account_id = fields.UUID(required=True)
+    pesel = fields.String(load_default=None, allow_none=True)
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    roles = fields.List(fields.String(), load_default=list)  # staff roles: consultant, tax_officer, admin
+
+
+class AuthorizeArgs(StrictSchema):
+    account_id = fields.UUID(required=True)
+    subject = fields.String(required=True)  # a PESEL (11 digits) or a NIP (10 digits)
+    scope = fields.String(required=True, validate=validate.OneOf(("view", "pay", "submit")))
+
+
+class Decision(StrictSchema):
+    allowed = fields.Boolean(required=True)
+    mandate_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class TaxpayerIds(StrictSchema):
+    subjects = fields.List(fields.String(), required=True, validate=validate.Length(max=1000))
+
+
+class Contact(StrictSchema):
+    """How to reach the person behind a taxpayer id (for notifications)."""
+    subject = fields.String(required=True)
+    account_id = fields.UUID(required=True)
+    first_name = fields.String(required=True)
+    email = fields.String(load_default=None, allow_none=True)
+    email_verified = fields.Boolean(required=True)
+    phone = fields.String(load_default=None, allow_none=True)
+    phone_verified = fields.Boolean(required=True)
+    language = fields.String(required=True)
+    consent_e_correspondence = fields.Boolean(required=True)
+
+
 # --- RPC methods -------------------------------------------------------------------------
 HEALTH = health(SERVICE)
 CREATE_CAPTCHA = RpcMethod(SERVICE, "create_captcha", result=Captcha,
@@ -118,6 +158,10 @@ LOGIN = RpcMethod(SERVICE, "login", Credentials, NewSession,
 SESSION_ACCOUNT = RpcMethod(SERVICE, "session_account", SessionToken, Account,
                             summary="The account behind a live session token.")
 LOGOUT = RpcMethod(SERVICE, "logout", SessionToken, summary="End a session.")
+AUTHORIZE = RpcMethod(SERVICE, "authorize", AuthorizeArgs, Decision,
+                      summary="May this account act for this subject within this scope (by a mandate)?")
+CONTACTS = RpcMethod(SERVICE, "contacts", TaxpayerIds, Contact, many=True,
+                     summary="Contact details and consents of the accounts behind taxpayer ids.")
 
 
 # --- events ------------------------------------------------------------------------------
@@ -142,6 +186,34 @@ class EmailVerifiedV1(EventPayload):
     account_id = fields.UUID(required=True)
 
 
+class AccountDeletedV1(EventPayload):
+    """A wrong account (e.g. on someone else's PESEL) was deleted: remove what belonged to it."""
+    account_id = fields.UUID(required=True)
+    pesel = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+class PhoneVerificationRequestedV1(EventPayload):
+    account_id = fields.UUID(required=True)
+    phone = fields.String(required=True)
+    language = fields.String(required=True)
+    code = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class PasswordResetRequestedV1(EventPayload):
+    account_id = fields.UUID(required=True)
+    email = fields.String(required=True)
+    first_name = fields.String(required=True)
+    language = fields.String(required=True)
+    link_token = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+ACCOUNT_DELETED = Event(SERVICE, "account_deleted", 1, AccountDeletedV1)
+PHONE_VERIFICATION_REQUESTED = Event(SERVICE, "phone_verification_requested", 1,
+                                     PhoneVerificationRequestedV1)
+PASSWORD_RESET_REQUESTED = Event(SERVICE, "password_reset_requested", 1, PasswordResetRequestedV1)
 ACCOUNT_REGISTERED = Event(SERVICE, "account_registered", 1, AccountRegisteredV1)
 EMAIL_VERIFICATION_REQUESTED = Event(SERVICE, "email_verification_requested", 1,
                                      EmailVerificationRequestedV1)

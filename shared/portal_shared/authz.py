@@ -1,0 +1,35 @@
+"""The one authorisation check every service applies to every call on someone's tax data.
+
+An actor may act for a subject (a PESEL or NIP) within a scope when the subject is the
+actor's own PESEL, or when identity confirms a valid mandate with that scope. Tax data needs
+the `authenticated` level. A refusal never says whether the subject exists.
+"""
+from portal_shared.contracts import identity
+from portal_shared.errors import Forbidden
+
+SCOPES = ("view", "pay", "submit")
+
+
+def require(identity_rpc, actor: dict, subject: str, scope: str) -> str:
+    """Return how the actor is allowed ("self" or a mandate id), or raise `Forbidden`.
+
+    `identity_rpc` is anything with an `identity` attribute: a nameko `RpcProxy` dependency
+    for services, a `ClusterRpcProxy` for tools.
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+    if actor["level"] != "authenticated":
+        raise Forbidden("level.authenticated_required")
+    if actor.get("pesel") and subject == actor["pesel"]:
+        return "self"
+    decision = identity.AUTHORIZE(identity_rpc, account_id=str(actor["account_id"]),
+                                  subject=subject, scope=scope)
+    if not decision["allowed"]:
+        raise Forbidden()
+    return decision["mandate_id"]
+
+
+def require_role(actor: dict, *roles: str) -> None:
+    """Staff RPCs: the actor must hold one of `roles`."""
+    if not set(actor.get("roles") or ()) & set(roles):
+        raise Forbidden("role.required")
