@@ -73,7 +73,7 @@ class TooManyAttempts(PortalError):
 
     @property
     def retry_after(self) -> int:
-        return self.args[1]
+        return int(self.args[1])  # nameko sends arguments that are not str/list/dict as text
 
 
 @deserialize_to_instance

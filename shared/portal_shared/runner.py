@@ -3,7 +3,11 @@
 Configuration comes from `portal_shared.config` (environment variables), so there is one
 place for defaults instead of a `config.yml` per service repeating them.
 """
-import eventlet
+import warnings
+
+warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")  # nameko 2 needs it
+
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # noqa: E402  must precede every other import
 
