@@ -3,6 +3,7 @@ import re
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Blueprint, current_app
 
 bp = Blueprint("openapi", __name__)
@@ -23,7 +24,9 @@ def _openapi_path(rule: str) -> str:
 
 
 def _schema_name(schema) -> str:
-    return schema.__name__
+    """`identity.Account`: contracts of different services may reuse a class name."""
+    cls = resolve_schema_cls(schema)
+    return f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}"
 
 
 def build_spec(app) -> dict:
