@@ -14,8 +14,8 @@ from portal_shared.config import database_url
 from portal_shared.contracts.base import Event
 
 
-def outbox_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
-    """The two tables every service has: events to publish, events already handled."""
+def outbox_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table, sa.Table]:
+    """The tables every service has: events to publish, events handled, events that failed."""
     outbox = sa.Table(
         "outbox_events", metadata,
         sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
@@ -38,7 +38,23 @@ def outbox_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
         sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False,
                   server_default=sa.func.now()),
     )
-    return outbox, processed
+    failed = sa.Table(
+        "failed_events", metadata,
+        sa.Column("event_id", sa.Text, primary_key=True),
+        sa.Column("handler", sa.Text, primary_key=True),
+        sa.Column("event_type", sa.Text, nullable=False),
+        sa.Column("source", sa.Text, nullable=False),
+        sa.Column("payload", JSONB, nullable=False),
+        sa.Column("attempts", sa.Integer, nullable=False),
+        sa.Column("last_error", sa.Text, nullable=False),
+        sa.Column("first_failed_at", sa.DateTime(timezone=True), nullable=False,
+                  server_default=sa.func.now()),
+        sa.Column("last_failed_at", sa.DateTime(timezone=True), nullable=False,
+                  server_default=sa.func.now()),
+        sa.Column("dead_at", sa.DateTime(timezone=True)),  # gave up: waits for a replay
+        sa.Column("replayed_at", sa.DateTime(timezone=True)),
+    )
+    return outbox, processed, failed
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -49,12 +65,11 @@ def make_engine(url: str) -> sa.Engine:
 class UnitOfWork:
     """What a worker sees: `session`, `emit(event, **fields)` and `first_delivery(event)`."""
 
-    def __init__(self, session: Session, outbox: sa.Table, processed: sa.Table, headers: dict,
+    def __init__(self, session: Session, tables: tuple[sa.Table, sa.Table, sa.Table], headers: dict,
                  on_commit_with_events=None):
         self.session = session
+        self._outbox, self._processed, self.failed_events = tables
         self._on_commit_with_events = on_commit_with_events
-        self._outbox = outbox
-        self._processed = processed
         self._headers = headers
         self.emitted = 0
 
@@ -81,6 +96,25 @@ class UnitOfWork:
             .on_conflict_do_nothing().returning(self._processed.c.event_id)).first()
         return inserted is not None
 
+    def record_failure(self, *, event_id: str, handler: str, event_type: str, source: str,
+                       payload: dict, error: str, give_up_after: int) -> int:
+        """Roll back the handler's work and count the failure; returns the attempts so far.
+        At `give_up_after` attempts the event is marked dead: kept for staff to replay."""
+        self.session.rollback()
+        table = self.failed_events
+        attempts = self.session.execute(
+            insert(table).values(event_id=event_id, handler=handler, event_type=event_type,
+                                 source=source, payload=payload, attempts=1, last_error=error[:2000])
+            .on_conflict_do_update(index_elements=[table.c.event_id, table.c.handler], set_={
+                "attempts": table.c.attempts + 1, "last_error": error[:2000],
+                "last_failed_at": sa.func.now(), "replayed_at": None})
+            .returning(table.c.attempts)).scalar_one()
+        if attempts >= give_up_after:
+            self.session.execute(table.update().where(
+                table.c.event_id == event_id, table.c.handler == handler).values(dead_at=sa.func.now()))
+        self.session.commit()
+        return attempts
+
 
 class Database(DependencyProvider):
     def __init__(self, service: str, metadata: sa.MetaData):
@@ -92,12 +126,12 @@ class Database(DependencyProvider):
     def setup(self):
         self.engine = make_engine(database_url(self.service))
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
-        self.outbox, self.processed = (self.metadata.tables["outbox_events"],
-                                       self.metadata.tables["processed_events"])
+        self.tables = tuple(self.metadata.tables[name] for name in
+                            ("outbox_events", "processed_events", "failed_events"))
 
     def start(self):
         from portal_shared.outbox import OutboxRelay  # relay needs the started container
-        self.relay = OutboxRelay(self.engine, self.outbox, self.container.config)
+        self.relay = OutboxRelay(self.engine, self.tables[0], self.container.config)
         self.container.spawn_managed_thread(self.relay.run, identifier="outbox_relay")
 
     def stop(self):
@@ -109,8 +143,8 @@ class Database(DependencyProvider):
         self.stop()
 
     def get_dependency(self, worker_ctx):
-        uow = UnitOfWork(self.sessionmaker(), self.outbox, self.processed,
-                         _context_headers(worker_ctx), self._wake_relay)
+        uow = UnitOfWork(self.sessionmaker(), self.tables, _context_headers(worker_ctx),
+                         self._wake_relay)
         worker_ctx.data["_uow"] = uow
         return uow
 

@@ -4,12 +4,16 @@ Services write `@rpc_method(contract)` and `@handles(event_contract)` instead of
 `@rpc` and `@event_handler`. The service's `Database` dependency must be named `db`.
 """
 import functools
+import hashlib
+import json
 
+import eventlet
+import structlog
 from nameko.events import event_handler
 from nameko.rpc import rpc
 
 from portal_shared.contracts.base import Event, RpcMethod
-from portal_shared.errors import EXPECTED_ERRORS
+from portal_shared.errors import EXPECTED_ERRORS, ValidationFailed
 
 
 def rpc_method(contract: RpcMethod):
@@ -25,20 +29,55 @@ def rpc_method(contract: RpcMethod):
     return decorate
 
 
+log = structlog.get_logger()
+MAX_ATTEMPTS = 5
+BACKOFF_SECONDS = (0.2, 1.0, 3.0, 10.0)
+
+
 def handles(event: Event):
     """Consume `event` once: a redelivered `event_id` is acknowledged and ignored.
 
     The processed-event record commits in the same transaction as the handler's changes,
     so a crash before the commit lets the redelivery do the work again, and only then.
+    A handler that fails is retried (requeued after a growing pause) up to `MAX_ATTEMPTS`;
+    then the event is dead-lettered in `failed_events`, where staff can see and replay it.
+    It never blocks the queue and is never retried forever. A malformed payload is dead at once.
     """
     def decorate(method):
+        handler = method.__name__
+
+        def consume(self, wire_payload, retries: bool):
+            event_id = _event_id(wire_payload)
+            try:
+                payload = event.load(wire_payload)
+                if not self.db.first_delivery(event.name, event_id):
+                    return None
+                result = method(self, payload)
+                self.db.commit()
+                return result
+            except Exception as exc:
+                give_up_after = MAX_ATTEMPTS if retries and not isinstance(exc, ValidationFailed) else 1
+                attempts = self.db.record_failure(
+                    event_id=event_id, handler=handler, event_type=event.name, source=event.source,
+                    payload=wire_payload, error=repr(exc), give_up_after=give_up_after)
+                if attempts >= give_up_after:
+                    log.error("event_dead_lettered", event_type=event.name, event_id=event_id,
+                              handler=handler, attempts=attempts, error=repr(exc))
+                    return None  # acknowledged: it waits in failed_events for a replay
+                eventlet.sleep(BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1])
+                raise  # requeued by nameko, delivered again
+
         @functools.wraps(method, assigned=("__name__", "__doc__"))
         def entrypoint(self, wire_payload):
-            payload = event.load(wire_payload)
-            if not self.db.first_delivery(event.name, str(payload["event_id"])):
-                return None
-            result = method(self, payload)
-            self.db.commit()
-            return result
-        return event_handler(event.source, event.name)(entrypoint)
+            return consume(self, wire_payload, retries=True)
+
+        entrypoint.replay = lambda self, wire_payload: consume(self, wire_payload, retries=False)
+        return event_handler(event.source, event.name, requeue_on_error=True)(entrypoint)
     return decorate
+
+
+def _event_id(wire_payload) -> str:
+    if isinstance(wire_payload, dict) and isinstance(wire_payload.get("event_id"), str):
+        return wire_payload["event_id"]
+    return "sha256:" + hashlib.sha256(json.dumps(wire_payload, sort_keys=True, default=str)
+                                      .encode()).hexdigest()

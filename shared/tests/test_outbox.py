@@ -10,9 +10,12 @@ from nameko.standalone.events import event_dispatcher
 from nameko.testing.services import entrypoint_waiter
 from sqlalchemy.orm import DeclarativeBase
 
+from portal_shared import entrypoints
 from portal_shared.contracts.base import Event, EventPayload, RpcMethod, StrictSchema
 from portal_shared.db import Database, outbox_tables
+from portal_shared.dead_letters import DeadLetters
 from portal_shared.entrypoints import handles, rpc_method
+from portal_shared.errors import Forbidden
 
 
 class Base(DeclarativeBase):
@@ -134,3 +137,67 @@ def test_a_redelivered_event_is_handled_once(containers, nameko_config):
     with entrypoint_waiter(consumer, "on_noted"):
         dispatch("outbox_probe", "noted", other)
     assert len(received) == 2
+
+
+flaky_failures_left = {"count": 0}
+
+
+class FlakyConsumer:
+    """Fails while `flaky_failures_left` says so, then works."""
+    name = "flaky_consumer"
+    db = Database("ledger", Base.metadata)
+
+    @handles(NOTED)
+    def on_noted(self, event):
+        if flaky_failures_left["count"] > 0:
+            flaky_failures_left["count"] -= 1
+            raise ConnectionError("a provider is away")
+        received.append(event)
+
+
+class FlakyWithDeadLetters(FlakyConsumer, DeadLetters):
+    pass
+
+
+ADMIN = {"account_id": str(uuid.uuid4()), "pesel": None, "level": "authenticated", "roles": ["admin"]}
+
+
+@pytest.fixture
+def quick_retries(monkeypatch):
+    monkeypatch.setattr(entrypoints, "BACKOFF_SECONDS", (0.01,))
+
+
+def test_a_failing_handler_is_retried_until_it_succeeds(containers, nameko_config, quick_retries):
+    start, _ = containers
+    flaky_failures_left["count"] = 2
+    consumer = start(FlakyConsumer)
+    with entrypoint_waiter(consumer, "on_noted", callback=lambda *args: bool(received), timeout=10):
+        event_dispatcher(nameko_config)("outbox_probe", "noted", NOTED.build(text="eventually"))
+    assert [event["text"] for event in received] == ["eventually"]
+
+
+def test_an_always_failing_event_is_dead_lettered_without_blocking_the_queue_and_can_be_replayed(
+        containers, nameko_config, rpc, quick_retries):
+    start, _ = containers
+    flaky_failures_left["count"] = entrypoints.MAX_ATTEMPTS
+    consumer = start(FlakyWithDeadLetters)
+    dispatch = event_dispatcher(nameko_config)
+    poison = NOTED.build(text="poison")
+    with entrypoint_waiter(consumer, "on_noted", callback=lambda *args: flaky_failures_left["count"] == 0,
+                           timeout=10):
+        dispatch("outbox_probe", "noted", poison)
+    flaky_failures_left["count"] = 0
+    with entrypoint_waiter(consumer, "on_noted"):
+        dispatch("outbox_probe", "noted", NOTED.build(text="next"))
+    assert [event["text"] for event in received] == ["next"]
+
+    [dead] = rpc.flaky_consumer.failed_events(actor=ADMIN)
+    assert dead["event_id"] == poison["event_id"] and dead["attempts"] == entrypoints.MAX_ATTEMPTS
+    assert dead["dead_at"] and "ConnectionError" in dead["last_error"]
+    with pytest.raises(Forbidden):
+        rpc.flaky_consumer.failed_events(actor={**ADMIN, "roles": ["consultant"]})
+
+    replayed = rpc.flaky_consumer.replay_failed_event(actor=ADMIN, event_id=poison["event_id"],
+                                                      handler="on_noted")
+    assert replayed["dead_at"] is None and replayed["replayed_at"]
+    assert [event["text"] for event in received] == ["next", "poison"]

@@ -4,13 +4,14 @@ from identity.models import Base
 from portal_shared.config import Config
 from portal_shared.contracts import identity as contract
 from portal_shared.db import Database
+from portal_shared.dead_letters import DeadLetters
 from portal_shared.entrypoints import rpc_method
 from portal_shared.errors import Forbidden, NotFound
 from portal_shared.health import HealthCheck
 from portal_shared.logging import LoggingContext
 
 
-class Service(HealthCheck):
+class Service(HealthCheck, DeadLetters):
     name = contract.SERVICE
 
     db = Database(contract.SERVICE, Base.metadata)

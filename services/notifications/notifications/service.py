@@ -9,6 +9,7 @@ from portal_shared.config import Config
 from portal_shared.contracts import identity
 from portal_shared.contracts import notifications as contract
 from portal_shared.db import Database
+from portal_shared.dead_letters import DeadLetters
 from portal_shared.entrypoints import handles
 from portal_shared.health import HealthCheck
 from portal_shared.logging import LoggingContext
@@ -16,7 +17,7 @@ from portal_shared.logging import LoggingContext
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 
-class Service(HealthCheck):
+class Service(HealthCheck, DeadLetters):
     name = contract.SERVICE
 
     db = Database(contract.SERVICE, Base.metadata)

@@ -1,7 +1,19 @@
-"""What every service answers: its health."""
-from marshmallow import fields
+"""What every service answers: its health, and the events it could not handle."""
+from marshmallow import fields, validate
 
 from portal_shared.contracts.base import RpcMethod, StrictSchema
+
+
+class Actor(StrictSchema):
+    """Who is acting, as the gateway (or the staff tool) authenticated them.
+
+    Every RPC that reads or changes someone's tax data takes an `actor`; the owning service
+    checks it with `portal_shared.authz.require` (the one shared check).
+    """
+    account_id = fields.UUID(required=True)
+    pesel = fields.String(load_default=None, allow_none=True)
+    level = fields.String(required=True, validate=validate.OneOf(("registered", "email_verified", "authenticated")))
+    roles = fields.List(fields.String(), load_default=list)  # staff roles: consultant, tax_officer, admin
 
 
 class Health(StrictSchema):
@@ -11,5 +23,38 @@ class Health(StrictSchema):
     unpublished_events = fields.Integer(required=True)
 
 
+class StaffQuery(StrictSchema):
+    actor = fields.Nested(Actor, required=True)
+
+
+class FailedEventRef(StrictSchema):
+    actor = fields.Nested(Actor, required=True)
+    event_id = fields.String(required=True)
+    handler = fields.String(required=True)
+
+
+class FailedEvent(StrictSchema):
+    event_id = fields.String(required=True)
+    handler = fields.String(required=True)
+    event_type = fields.String(required=True)
+    source = fields.String(required=True)
+    attempts = fields.Integer(required=True)
+    last_error = fields.String(required=True)
+    first_failed_at = fields.AwareDateTime(required=True)
+    last_failed_at = fields.AwareDateTime(required=True)
+    dead_at = fields.AwareDateTime(allow_none=True)
+    replayed_at = fields.AwareDateTime(allow_none=True)
+
+
 def health(service: str) -> RpcMethod:
     return RpcMethod(service, "health", result=Health, summary="Liveness of the service and its database.")
+
+
+def failed_events(service: str) -> RpcMethod:
+    return RpcMethod(service, "failed_events", StaffQuery, FailedEvent, many=True,
+                     summary="Staff (admin): events this service gave up on after bounded retries.")
+
+
+def replay_failed_event(service: str) -> RpcMethod:
+    return RpcMethod(service, "replay_failed_event", FailedEventRef, FailedEvent,
+                     summary="Staff (admin): run a dead-lettered event's handler again.")

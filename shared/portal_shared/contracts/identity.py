@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from portal_shared.contracts.base import Event, EventPayload, RpcMethod, StrictSchema
-from portal_shared.contracts.common import health
+from portal_shared.contracts.common import Actor, health  # noqa: F401  Actor is part of this contract
 from portal_shared.identifiers import Pesel, PolishMobile, PostalCode
 
 SERVICE = "identity"
@@ -97,18 +97,6 @@ class NewSession(StrictSchema):
 
 class Sent(StrictSchema):
     sent = fields.Boolean(required=True)
-
-
-class Actor(StrictSchema):
-    """Who is acting, as the gateway (or the staff tool) authenticated them.
-
-    Every RPC that reads or changes someone's tax data takes an `actor`; the owning service
-    checks it with `portal_shared.authz.require` (the one shared check).
-    """
-    account_id = fields.UUID(required=True)
-    pesel = fields.String(load_default=None, allow_none=True)
-    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    roles = fields.List(fields.String(), load_default=list)  # staff roles: consultant, tax_officer, admin
 
 
 class AuthorizeArgs(StrictSchema):
