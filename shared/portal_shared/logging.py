@@ -41,6 +41,9 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # nameko logs every expected error (a wrong code, a bad form) with its traceback as a
+    # warning; those are answers to callers, not faults. Unexpected errors still log.
+    logging.getLogger("nameko.containers").setLevel(logging.ERROR)
 
 
 def worker_log_fields(worker_ctx) -> dict:

@@ -32,6 +32,8 @@ COMMON_MESSAGES: dict[str, tuple[str, str]] = {
     "postal_code.invalid": ("Kod pocztowy ma format NN-NNN.", "The postal code must look like NN-NNN."),
     "phone.invalid": ("Podaj polski numer telefonu komórkowego (+48 i 9 cyfr).",
                       "Enter a Polish mobile number (+48 and 9 digits)."),
+    "text.invalid_characters": ("Tekst zawiera niedozwolone znaki sterujące.",
+                                "The text contains forbidden control characters."),
     "level.authenticated_required": (
         "Ta usługa wymaga uwierzytelnionego konta (profil zaufany, podpis kwalifikowany lub "
         "wizyta w urzędzie).",

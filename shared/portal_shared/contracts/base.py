@@ -1,15 +1,38 @@
 """The building blocks of a contract: an RPC method and an event, each with marshmallow schemas."""
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, pre_load
 
 from portal_shared.errors import ValidationFailed
 
+# NUL and other C0 controls (but tab and newlines), and lone surrogates: no text of ours
+# contains them, and PostgreSQL refuses NUL outright.
+_FORBIDDEN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
 
 class StrictSchema(Schema):
-    """Unknown fields are refused: a typo in a contract must fail loudly, not vanish."""
+    """Unknown fields are refused: a typo in a contract must fail loudly, not vanish.
+    So is text with control characters, anywhere in the input."""
+
+    @pre_load
+    def refuse_control_characters(self, data, **kwargs):
+        if isinstance(data, dict):
+            bad = {key: ["text.invalid_characters"] for key, value in data.items()
+                   if _has_forbidden_text(value)}
+            if bad:
+                raise ValidationError(bad)
+        return data
+
+
+def _has_forbidden_text(value) -> bool:
+    if isinstance(value, str):
+        return bool(_FORBIDDEN_TEXT.search(value))
+    if isinstance(value, list):
+        return any(_has_forbidden_text(item) for item in value)
+    return False  # nested objects are checked by their own schema
 
 
 class EventPayload(StrictSchema):
