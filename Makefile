@@ -12,6 +12,7 @@ up: $(STAMP) infra
 
 test: $(STAMP) infra
 	$(BIN)/ruff check .
+	$(BIN)/bandit --quiet --recursive shared services --exclude '*/tests/*' --severity-level high
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
