@@ -23,8 +23,11 @@ def _openapi_path(rule: str) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
 
 
-def _schema_name(schema) -> str:
-    """`identity.Account`: contracts of different services may reuse a class name."""
+def _schema_name(schema) -> str | None:
+    """`identity.Account`: contracts of different services may reuse a class name. A partial
+    instance (`only=`/`exclude=`) is drawn inline, so it never clashes with the whole schema."""
+    if not isinstance(schema, type) and (schema.only or schema.exclude):
+        return None
     cls = resolve_schema_cls(schema)
     return f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}"
 
