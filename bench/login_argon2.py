@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from identity.passwords import HASHER, hash_password, verify_password
 
-PASSWORD = "Zimowy-Spacer7"
+PASSWORD = "Zimowy-Spacer7"  # noqa: S105  a benchmark input, not a credential
 
 
 def verify_for(seconds: float) -> list[float]:
