@@ -14,6 +14,7 @@ class Actor(StrictSchema):
     pesel = fields.String(load_default=None, allow_none=True)
     level = fields.String(required=True, validate=validate.OneOf(("registered", "email_verified", "authenticated")))
     roles = fields.List(fields.String(), load_default=list)  # staff roles: consultant, tax_officer, admin
+    demo = fields.Boolean(load_default=False)  # the shared demo account: see `portal_shared.authz.forbid_demo`
 
 
 class Health(StrictSchema):
