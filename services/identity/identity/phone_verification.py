@@ -92,14 +92,15 @@ def _complete(uow, verification: PhoneVerification) -> Account:
 
 
 def _refuse_over_limits(session: Session, account_id: str, phone: str, now: datetime) -> None:
-    by_account = session.scalars(
-        sa.select(PhoneVerification.created_at).where(
+    by_account = session.execute(
+        sa.select(PhoneVerification.created_at, PhoneVerification.phone).where(
             PhoneVerification.account_id == account_id,
             PhoneVerification.created_at > now - timedelta(days=1))
         .order_by(PhoneVerification.created_at.desc())).all()
-    if by_account and by_account[0] > now - RESEND_INTERVAL:
+    # The interval is for sending again to the same number; a new number may be corrected at once.
+    if by_account and by_account[0].phone == phone and by_account[0].created_at > now - RESEND_INTERVAL:
         raise TooManyAttempts("phone.resend_too_soon",
-                              int((by_account[0] + RESEND_INTERVAL - now).total_seconds()) + 1)
+                              int((by_account[0].created_at + RESEND_INTERVAL - now).total_seconds()) + 1)
     if len(by_account) >= MAX_SENDS_PER_DAY:
         raise TooManyAttempts("phone.resend_limit", 3600)
     by_number = session.scalars(
