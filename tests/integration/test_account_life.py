@@ -115,10 +115,12 @@ def test_update_data_audits_old_values_and_reverifies_a_new_phone_and_email(clie
     [contact] = identity.CONTACTS(rpc, subjects=[account["pesel"]])
     assert contact["phone"] == "+48512345678" and contact["phone_verified"] is True
 
-    system.wait_for("anna.kowalska@example.pl")
+    [first_email] = system.wait_for("anna.kowalska@example.pl")
+    client.post("/api/v1/email-verifications", json={"account_id": account["account_id"],
+                                                     "code": code_from(first_email)})
     moved = client.patch("/api/v1/me", headers=bearer(token),
                          json={"email": "anna.nowa@example.pl", "current_password": PASSWORD})
-    assert moved.get_json()["email_verified"] is False
+    assert moved.get_json()["email_verified"] is False and moved.get_json()["level"] == "registered"
     [email] = system.wait_for("anna.nowa@example.pl")
     reverified = client.post("/api/v1/email-verifications",
                              json={"account_id": account["account_id"], "code": code_from(email)})
@@ -126,6 +128,9 @@ def test_update_data_audits_old_values_and_reverifies_a_new_phone_and_email(clie
     [email_change] = [row for row in audit_rows(service_databases, account["account_id"], "profile_changed")
                       if row["field"] == "email"]
     assert email_change["old_value"] == "anna.kowalska@example.pl"
+    [level_change] = [row for row in audit_rows(service_databases, account["account_id"], "profile_changed")
+                      if row["field"] == "level"]
+    assert (level_change["old_value"], level_change["new_value"]) == ("email_verified", "registered")
 
 
 def test_failed_logins_are_throttled_alike_for_known_and_unknown_logins(client):

@@ -38,7 +38,8 @@ def update(uow, token: str, changes: dict, client_address: str | None) -> Accoun
     if new_email:
         record("email", account.email, new_email)
         account.email, account.email_verified_at = new_email, None
-        if account.level == "email_verified":
+        if account.level == "email_verified":  # the level stood for the old address
+            record("level", account.level, "registered")
             account.level = "registered"
         email_verification.start(uow, account)
     if new_phone:
