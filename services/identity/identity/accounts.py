@@ -97,7 +97,15 @@ def view(account: Account) -> dict:
 def contacts(session: Session, subjects: list[str]) -> list[dict]:
     """Contact details of the accounts whose PESEL is among `subjects` (unknown ones are skipped)."""
     found = session.scalars(sa.select(Account).where(Account.pesel.in_(subjects))).all()
-    return [{"subject": a.pesel, "account_id": a.id, "first_name": a.first_name, "email": a.email,
-             "email_verified": a.email_verified_at is not None, "phone": a.phone,
-             "phone_verified": a.phone_verified_at is not None, "language": a.language,
-             "consent_e_correspondence": a.consent_e_correspondence} for a in found]
+    return [_contact(a) for a in found]
+
+
+def _contact(a: Account) -> dict:
+    if a.demo:  # its number and address are made up: nothing may be sent to them
+        return {"subject": a.pesel, "account_id": a.id, "first_name": a.first_name, "email": None,
+                "email_verified": False, "phone": None, "phone_verified": False, "language": a.language,
+                "consent_e_correspondence": False}
+    return {"subject": a.pesel, "account_id": a.id, "first_name": a.first_name, "email": a.email,
+            "email_verified": a.email_verified_at is not None, "phone": a.phone,
+            "phone_verified": a.phone_verified_at is not None, "language": a.language,
+            "consent_e_correspondence": a.consent_e_correspondence}

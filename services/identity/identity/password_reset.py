@@ -55,7 +55,7 @@ def complete(uow, token: str, new_password: str, client_address: str | None) -> 
     account.password_hash = passwords.hash_password(new_password)
     _close_open(session, account.id, now)
     ended = sessions.end_sessions_of(session, account.id)
-    throttling.clear(session, throttling.login_limits(account.login, None)[0].key)  # the owner is back in
+    throttling.clear(session, throttling.login_key(account.login))  # the owner is back in
     audit.record(session, "password_reset_completed", actor=account.id, subject=account.id,
                  source=client_address, sessions_ended=ended)
     return ended

@@ -1,4 +1,6 @@
 """Identity's entrypoints: each translates a call into a domain function and nothing more."""
+from nameko.timer import timer
+
 from identity import (
     accounts,
     captcha,
@@ -9,6 +11,7 @@ from identity import (
     profile,
     sessions,
     staff,
+    throttling,
 )
 from identity.models import Base
 from portal_shared.config import Config
@@ -173,3 +176,9 @@ class Service(HealthCheck, DeadLetters):
     def read_audit_log(self, actor, **query):
         admin = staff.checked_actor(self.db.session, actor, "admin")
         return staff.read_audit_log(self.db.session, admin, query)
+
+    @timer(interval=3600)
+    def purge_stale_throttles(self):
+        purged = throttling.purge_stale(self.db.session)
+        self.db.commit()
+        self.log.info("throttles_purged", purged=purged)

@@ -8,6 +8,7 @@ not sleeps: a sleeping worker would let an attacker exhaust the service instead.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -47,8 +48,12 @@ class Limit:
     policy: Policy
 
 
+def login_key(login_name: str, prefix: str = "login") -> str:
+    return f"{prefix}:{login_name.strip().lower()[:254]}"
+
+
 def login_limits(login_name: str, client_address: str | None, prefix: str = "login") -> list[Limit]:
-    return [Limit(f"{prefix}:{login_name.strip().lower()[:254]}", ACCOUNT), *address_limits(client_address)]
+    return [Limit(login_key(login_name, prefix), ACCOUNT), *address_limits(client_address)]
 
 
 def address_limits(client_address: str | None) -> list[Limit]:
@@ -121,3 +126,12 @@ def _locked_row(session: Session, key: str) -> Throttle:
 
 def _seconds(delta: timedelta) -> int:
     return int(delta.total_seconds()) + 1
+
+
+def purge_stale(session: Session, now: datetime | None = None) -> int:
+    """Forget counters nobody needs any more (guessed logins would otherwise pile up)."""
+    now = now or datetime.now(UTC)
+    quiet_since = now - max(ACCOUNT.forget_after, ADDRESS.forget_after)
+    return session.execute(sa.delete(Throttle).where(
+        sa.or_(Throttle.last_failure_at.is_(None), Throttle.last_failure_at < quiet_since),
+        sa.or_(Throttle.locked_until.is_(None), Throttle.locked_until < now))).rowcount

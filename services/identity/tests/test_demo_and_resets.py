@@ -1,4 +1,5 @@
 """Demo seeding, and the expiry rules of reset links and SMS codes, on a real database."""
+import io
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -7,8 +8,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from identity import demo, password_reset, phone_verification, sessions
-from identity.models import Account, AuditEvent, PasswordReset, PhoneVerification
+from identity import accounts, bootstrap_staff, demo, password_reset, phone_verification, sessions
+from identity.models import Account, AuditEvent, PasswordReset, PhoneVerification, StaffMember
 from portal_shared.errors import TooManyAttempts, Unauthorized, ValidationFailed
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -102,3 +103,20 @@ def test_an_sms_code_lives_fifteen_minutes_and_the_number_is_rate_limited(uow, m
     assert flooded.value.message == "phone.number_limit"
     phone_verification.start(uow, third, anna.phone, at_registration=True)  # registration goes on, no code
     assert len(_outbox(uow, "phone_verification_requested")) == 3
+
+
+def test_nothing_is_ever_sent_to_the_demo_accounts_made_up_contacts(uow, service_databases):
+    demo.seed(service_databases.url("identity"))
+    [contact] = accounts.contacts(uow.session, [demo.PESEL])
+    assert (contact["email"], contact["phone"], contact["consent_e_correspondence"]) == (None, None, False)
+
+
+def test_the_first_admin_is_created_by_the_bootstrap_command(uow, service_databases, monkeypatch, capsys):
+    monkeypatch.setenv("IDENTITY_DATABASE_URL", service_databases.url("identity"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Urzad-Podatkowy-2026\n"))
+    assert bootstrap_staff.main(["--login", "admin", "--name", "Ewa Nowak"]) == 0
+    member = uow.session.scalar(sa.select(StaffMember))
+    assert (member.login, member.roles, member.created_by) == ("admin", ["admin"], "bootstrap")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("krotkie\n"))
+    assert bootstrap_staff.main(["--login", "admin2", "--name", "Jan Nowak"]) == 2
+    assert "password.too_short" in capsys.readouterr().err

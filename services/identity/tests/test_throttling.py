@@ -78,3 +78,14 @@ def test_count_event_allows_a_number_of_requests_per_window(uow):
     assert all(throttling.count_event(uow.session, "reset:1.2.3.4", 3, timedelta(hours=1), T0) for _ in range(3))
     assert not throttling.count_event(uow.session, "reset:1.2.3.4", 3, timedelta(hours=1), T0)
     assert throttling.count_event(uow.session, "reset:1.2.3.4", 3, timedelta(hours=1), T0 + timedelta(hours=2))
+
+
+def test_quiet_counters_are_purged_but_locks_are_kept(uow):
+    now = datetime.now(UTC)
+    _fail(uow.session, Limit("login:guessed", ACCOUNT), 1, start=now - timedelta(hours=2))
+    _fail(uow.session, Limit("login:recent", ACCOUNT), 1, start=now)
+    uow.session.add(throttling.Throttle(key="login:locked", failures=10, last_failure_at=now - timedelta(hours=2),
+                                        locked_until=now + timedelta(minutes=1)))  # should a policy ever lock longer
+    assert throttling.purge_stale(uow.session, now) == 1
+    kept = {row.key for row in uow.session.query(throttling.Throttle)}
+    assert kept == {"login:recent", "login:locked"}
