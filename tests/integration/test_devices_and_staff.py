@@ -113,6 +113,9 @@ def test_staff_sign_in_separately_and_only_admins_manage_staff(admin, rpc):
     with pytest.raises(Unauthorized):
         identity.STAFF_LOGIN(rpc, login="konsultant1", password="Infolinia-KAS-2026", client_address=None)
     assert [m["active"] for m in identity.LIST_STAFF(rpc, actor=admin["actor"])] == [True, False]
+    identity.STAFF_LOGOUT(rpc, token=admin["token"])
+    with pytest.raises(Unauthorized):
+        identity.STAFF_SESSION_ACTOR(rpc, token=admin["token"])
 
 
 def test_the_admin_reads_the_audit_log_of_security_events(admin, client, rpc):

@@ -156,6 +156,10 @@ class Service(HealthCheck, DeadLetters):
     def staff_session_actor(self, token):
         return staff.actor_for_token(self.db.session, token)
 
+    @rpc_method(contract.STAFF_LOGOUT)
+    def staff_logout(self, token):
+        staff.logout(self.db.session, token)
+
     @rpc_method(contract.CREATE_STAFF)
     def create_staff(self, actor, login, full_name, roles, password):
         admin = staff.checked_actor(self.db.session, actor, "admin")

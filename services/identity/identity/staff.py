@@ -95,14 +95,24 @@ def login(uow, login_name: str, password: str, client_address: str | None) -> di
 
 
 def actor_for_token(session, token: str) -> dict:
-    now = datetime.now(UTC)
+    return actor_of(_live_member(session, token)[1])
+
+
+def logout(session, token: str) -> None:
+    live, member = _live_member(session, token)
+    live.ended_at = datetime.now(UTC)
+    audit.record(session, "staff_logout", actor=audit_actor(member.id), subject=audit_actor(member.id),
+                 source=live.client_address)
+
+
+def _live_member(session, token: str) -> tuple[StaffSession, StaffMember]:
     live = session.scalar(sa.select(StaffSession).where(
         StaffSession.token_hash == tokens.digest(token), StaffSession.ended_at.is_(None),
-        StaffSession.expires_at > now))
+        StaffSession.expires_at > datetime.now(UTC)))
     member = live and session.get(StaffMember, live.staff_id)
     if member is None or not member.active:
         raise Unauthorized("session.invalid")
-    return actor_of(member)
+    return live, member
 
 
 def view(member: StaffMember) -> dict:

@@ -442,6 +442,7 @@ STAFF_LOGIN = RpcMethod(SERVICE, "staff_login", StaffCredentials, StaffSession,
                         summary="Staff sign-in: a session token and the staff actor with roles.")
 STAFF_SESSION_ACTOR = RpcMethod(SERVICE, "staff_session_actor", SessionToken, Actor,
                                 summary="The staff actor behind a live staff session token.")
+STAFF_LOGOUT = RpcMethod(SERVICE, "staff_logout", SessionToken, summary="End a staff session.")
 CREATE_STAFF = RpcMethod(SERVICE, "create_staff", StaffMemberArgs, StaffMember,
                          summary="Admin: create a staff account with roles.")
 CHANGE_STAFF = RpcMethod(SERVICE, "change_staff", StaffChangeArgs, StaffMember,
