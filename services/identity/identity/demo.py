@@ -1,10 +1,11 @@
 """The shared demo account (seed 001: `demo` / `demo`), for development and demo configurations.
 
 `seed()` creates or resets it idempotently and refuses in production; the login refuses it
-there too, even if a copied database still holds it. Its PESEL is valid but born on
-2099-12-31, so it can never be a real person's. Whatever it does is read-only where it could
-harm others: it cannot change its password, e-mail or phone, register devices or end other
-people's demo sessions, and services refuse it anything that acts (`authz.forbid_demo`).
+there too, even if a copied database still holds it. Its ids are the contract's
+`DEMO_TAXPAYER`, so other services' `demo.seed()` can give it liabilities and cases.
+Whatever it does is read-only where it could harm others: it cannot change its password,
+e-mail or phone, register devices or end other people's demo sessions, and services refuse
+it anything that acts (`authz.forbid_demo`).
 """
 from datetime import UTC, datetime
 
@@ -14,12 +15,13 @@ from sqlalchemy.orm import Session
 from identity import audit, passwords
 from identity.models import Account
 from portal_shared.config import Config, database_url
+from portal_shared.contracts import identity as contract
 from portal_shared.db import make_engine
 
-LOGIN = "demo"
+LOGIN = contract.DEMO_TAXPAYER["login"]
 PASSWORD = "demo"  # noqa: S105  published on purpose (seed 001), outside the password policy
-ACCOUNT_ID = "00000000-0000-4000-8000-00000000de00"
-PESEL = "99323100009"
+ACCOUNT_ID = contract.DEMO_TAXPAYER["account_id"]
+PESEL = contract.DEMO_TAXPAYER["pesel"]
 PROFILE = {
     "login": LOGIN, "email": "demo@demo.invalid", "pesel": PESEL, "first_name": "Jan",
     "last_name": "Demonstracyjny", "street": "Rynek Główny", "building": "1", "flat": None,
@@ -42,7 +44,7 @@ def seed(url: str | None = None) -> dict:
             seed_account(session)
     finally:
         engine.dispose()
-    return {"account_id": ACCOUNT_ID, "pesel": PESEL, "login": LOGIN}
+    return dict(contract.DEMO_TAXPAYER)
 
 
 def seed_account(session: Session) -> Account:

@@ -24,7 +24,8 @@ def uow(identity_engine, service_databases):
     """A unit of work as an entrypoint gets it, minus the broker: events stay in the outbox."""
     session = sessionmaker(bind=identity_engine, expire_on_commit=False)()
     tables = Base.metadata.tables
-    yield UnitOfWork(session, tables["outbox_events"], tables["processed_events"], headers={})
+    own = tuple(tables[name] for name in ("outbox_events", "processed_events", "failed_events"))
+    yield UnitOfWork(session, own, headers={})
     session.close()
 
 

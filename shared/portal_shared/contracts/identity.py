@@ -409,6 +409,10 @@ class AuditEntry(StrictSchema):
     details = fields.Dict(required=True)
 
 
+# The shared demo account (seed 001), for services' demo data: seeded by `identity.demo` only in
+# development and demo configurations. The PESEL is valid but born 2099-12-31: nobody's real one.
+DEMO_TAXPAYER = {"account_id": "00000000-0000-4000-8000-00000000de00", "pesel": "99323100009", "login": "demo"}
+
 REQUEST_PASSWORD_RESET = RpcMethod(SERVICE, "request_password_reset", PasswordResetRequestArgs, Accepted,
                                    summary="Send a one-use reset link (1 h); the same answer whether or not "
                                            "the login exists.")
