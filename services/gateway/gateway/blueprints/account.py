@@ -9,11 +9,9 @@ from portal_shared.contracts import identity
 bp = Blueprint("account", __name__, url_prefix="/api/v1")
 
 
-def _no_content(clear_cookie: bool = False):
+def _no_content():
     response = jsonify()
     response.status_code = 204
-    if clear_cookie:
-        clear_session_cookie(response)
     return response
 
 
