@@ -1,4 +1,5 @@
-"""A test consumer of identity's events that notifications acts on: reset links and SMS codes."""
+"""A test consumer of identity's events that notifications acts on: reset links, SMS codes,
+warnings to an old e-mail address."""
 import time
 from typing import ClassVar
 
@@ -19,6 +20,11 @@ class IdentityEventRecorder:
     def phone_verification_requested(self, payload):
         self.received.append((identity.PHONE_VERIFICATION_REQUESTED.name,
                               identity.PHONE_VERIFICATION_REQUESTED.load(payload)))
+
+
+    @event_handler(identity.SERVICE, identity.EMAIL_CHANGED.name)
+    def email_changed(self, payload):
+        self.received.append((identity.EMAIL_CHANGED.name, identity.EMAIL_CHANGED.load(payload)))
 
 
 class RecordedEvents:

@@ -121,6 +121,8 @@ def test_update_data_audits_old_values_and_reverifies_a_new_phone_and_email(clie
     moved = client.patch("/api/v1/me", headers=bearer(token),
                          json={"email": "anna.nowa@example.pl", "current_password": PASSWORD})
     assert moved.get_json()["email_verified"] is False and moved.get_json()["level"] == "registered"
+    [warning] = identity_events.wait_for(identity.EMAIL_CHANGED, account_id=account["account_id"])
+    assert (warning["old_email"], warning["new_email"]) == ("anna.kowalska@example.pl", "anna.nowa@example.pl")
     [email] = system.wait_for("anna.nowa@example.pl")
     reverified = client.post("/api/v1/email-verifications",
                              json={"account_id": account["account_id"], "code": code_from(email)})

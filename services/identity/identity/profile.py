@@ -1,13 +1,15 @@
 """"Update data" (seed 004): address, phone, e-mail, language and consents after login.
 
 Every change is audited with its old value. A new e-mail goes through e-mail verification
-again; a new phone is verified by SMS and replaces the old number only then. Both need the
-current password: they are how the account is recovered and how the helpline identifies a caller.
+again and the old address is told (`email_changed`); a new phone is verified by SMS and
+replaces the old number only then. Both need the current password: they are how the account
+is recovered and how the helpline identifies a caller.
 """
 import sqlalchemy as sa
 
 from identity import audit, email_verification, password_reset, phone_verification, sessions
 from identity.models import Account
+from portal_shared.contracts import identity as contract
 from portal_shared.errors import Forbidden, ValidationFailed
 
 ADDRESS_FIELDS = ("street", "building", "flat", "postal_code", "city")
@@ -37,6 +39,8 @@ def update(uow, token: str, changes: dict, client_address: str | None) -> Accoun
             setattr(account, field, changes[field])
     if new_email:
         record("email", account.email, new_email)
+        uow.emit(contract.EMAIL_CHANGED, account_id=account.id, old_email=account.email, new_email=new_email,
+                 first_name=account.first_name, language=account.language)
         account.email, account.email_verified_at = new_email, None
         if account.level == "email_verified":  # the level stood for the old address
             record("level", account.level, "registered")

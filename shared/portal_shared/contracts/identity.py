@@ -413,6 +413,17 @@ class AuditEntry(StrictSchema):
 # development and demo configurations. The PESEL is valid but born 2099-12-31: nobody's real one.
 DEMO_TAXPAYER = {"account_id": "00000000-0000-4000-8000-00000000de00", "pesel": "99323100009", "login": "demo"}
 
+class EmailChangedV1(EventPayload):
+    """The account's e-mail changed: the old address should hear of it (a takeover warning)."""
+    account_id = fields.UUID(required=True)
+    old_email = fields.String(required=True)
+    new_email = fields.String(required=True)
+    first_name = fields.String(required=True)
+    language = fields.String(required=True)
+
+
+EMAIL_CHANGED = Event(SERVICE, "email_changed", 1, EmailChangedV1)
+
 REQUEST_PASSWORD_RESET = RpcMethod(SERVICE, "request_password_reset", PasswordResetRequestArgs, Accepted,
                                    summary="Send a one-use reset link (1 h); the same answer whether or not "
                                            "the login exists.")
