@@ -26,6 +26,10 @@ class IdentityEventRecorder:
     def email_changed(self, payload):
         self.received.append((identity.EMAIL_CHANGED.name, identity.EMAIL_CHANGED.load(payload)))
 
+    @event_handler(identity.SERVICE, identity.PASSWORD_CHANGED.name)
+    def password_changed(self, payload):
+        self.received.append((identity.PASSWORD_CHANGED.name, identity.PASSWORD_CHANGED.load(payload)))
+
 
 class RecordedEvents:
     def __init__(self, received: list):

@@ -59,8 +59,8 @@ def test_password_reset_answers_alike_sends_a_one_use_link_and_ends_every_sessio
     sign_in(client, password="Jesienny-Liść42")
 
 
-def test_password_change_needs_the_current_password_and_ends_the_other_sessions(client):
-    register(client)
+def test_password_change_needs_the_current_password_and_ends_the_other_sessions(client, identity_events):
+    account = register(client)
     here, elsewhere = sign_in(client), sign_in(client, address="10.0.0.7")
     wrong = client.put("/api/v1/me/password", headers={**bearer(here), "Accept-Language": "en"},
                        json={"current_password": "Nie-To-Haslo1", "new_password": "Jesienny-Liść42"})
@@ -71,6 +71,8 @@ def test_password_change_needs_the_current_password_and_ends_the_other_sessions(
     assert changed.status_code == 200 and changed.get_json() == {"ended": 1}
     assert client.get("/api/v1/me", headers=bearer(elsewhere)).status_code == 401
     assert client.get("/api/v1/me", headers=bearer(here)).status_code == 200
+    [told] = identity_events.wait_for(identity.PASSWORD_CHANGED, account_id=account["account_id"])
+    assert told["how"] == "change"
 
 
 def test_the_phone_is_verified_by_sms_at_registration_and_resending_is_limited(client, identity_events):

@@ -58,6 +58,7 @@ def complete(uow, token: str, new_password: str, client_address: str | None) -> 
     throttling.clear(session, throttling.login_key(account.login))  # the owner is back in
     audit.record(session, "password_reset_completed", actor=account.id, subject=account.id,
                  source=client_address, sessions_ended=ended)
+    _tell_owner(uow, account, "reset")
     return ended
 
 
@@ -75,7 +76,13 @@ def change(uow, token: str, current_password: str, new_password: str) -> int:
     ended = sessions.end_sessions_of(uow.session, account.id, keep=current.id)
     audit.record(uow.session, "password_changed", actor=account.id, subject=account.id,
                  source=current.client_address, sessions_ended=ended)
+    _tell_owner(uow, account, "change")
     return ended
+
+
+def _tell_owner(uow, account: Account, how: str) -> None:
+    uow.emit(contract.PASSWORD_CHANGED, account_id=account.id, email=account.email,
+             first_name=account.first_name, language=account.language, how=how)
 
 
 def confirm_password(uow, account: Account, password: str, client_address: str | None) -> None:

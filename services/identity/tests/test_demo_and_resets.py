@@ -67,6 +67,15 @@ def test_a_reset_link_lives_one_hour_and_works_once(uow, make_account):
     assert account.id == event["account_id"]
 
 
+def test_the_owner_is_told_when_the_password_is_reset(uow, make_account):
+    make_account()
+    password_reset.request(uow, "anna.k", None)
+    [event] = _outbox(uow, "password_reset_requested")
+    password_reset.complete(uow, event["link_token"], "Nowe-Haslo-2026", None)
+    [told] = _outbox(uow, "password_changed")
+    assert (told["email"], told["how"]) == ("anna@example.pl", "reset")
+
+
 def test_the_per_account_limit_is_silent(uow, make_account):
     make_account()
     for _ in range(5):

@@ -422,7 +422,17 @@ class EmailChangedV1(EventPayload):
     language = fields.String(required=True)
 
 
+class PasswordChangedV1(EventPayload):
+    """The password was changed or reset: the owner should hear of it, in case it was not them."""
+    account_id = fields.UUID(required=True)
+    email = fields.String(required=True)
+    first_name = fields.String(required=True)
+    language = fields.String(required=True)
+    how = fields.String(required=True, validate=validate.OneOf(("change", "reset")))
+
+
 EMAIL_CHANGED = Event(SERVICE, "email_changed", 1, EmailChangedV1)
+PASSWORD_CHANGED = Event(SERVICE, "password_changed", 1, PasswordChangedV1)
 
 REQUEST_PASSWORD_RESET = RpcMethod(SERVICE, "request_password_reset", PasswordResetRequestArgs, Accepted,
                                    summary="Send a one-use reset link (1 h); the same answer whether or not "
