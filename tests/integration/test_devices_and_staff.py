@@ -67,9 +67,10 @@ def test_a_phone_registers_with_a_pin_signs_in_with_it_and_is_revoked(client, rp
     assert client.get("/api/v1/devices", headers=bearer(token)).get_json()[0]["status"] == "revoked"
 
 
-def test_five_wrong_pins_block_the_device(client):
+def test_five_wrong_pins_block_the_device_and_end_its_sessions(client):
     _, token = signed_in_taxpayer(client)
     device = register_phone(client, token)
+    earlier_session = device_login(client, device, "2580").get_json()["token"]
     for _ in range(4):
         assert device_login(client, device, "9999").status_code == 401
     fifth = device_login(client, device, "9999")
@@ -77,6 +78,8 @@ def test_five_wrong_pins_block_the_device(client):
     # blocked for good, from anywhere (another address is not yet throttled by the failures)
     assert device_login(client, device, "2580", address="10.20.0.1").status_code == 403
     assert client.get("/api/v1/devices", headers=bearer(token)).get_json()[0]["status"] == "blocked"
+    assert client.get("/api/v1/me", headers=bearer(earlier_session)).status_code == 401
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
 
 
 @pytest.fixture

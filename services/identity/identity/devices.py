@@ -67,8 +67,9 @@ def login(uow, device_id: str, device_secret: str, pin: str, client_address: str
         _refuse(uow, [], device, client_address, "device_login_blocked", Forbidden("device.blocked"))
     if not passwords.verify_password(device.pin_hash, pin):
         device.failed_pins += 1
-        if device.failed_pins >= MAX_WRONG_PINS:
+        if device.failed_pins >= MAX_WRONG_PINS:  # someone else may hold the phone: its sessions end too
             device.blocked_at = datetime.now(UTC)
+            sessions.end_sessions_of(session, device.account_id, device_id=device.id)
             _refuse(uow, limits, device, client_address, "device_blocked", Forbidden("device.blocked"))
         _refuse(uow, limits, device, client_address, "device_pin_wrong")
     account = session.get(Account, device.account_id)
