@@ -33,3 +33,10 @@ def require_role(actor: dict, *roles: str) -> None:
     """Staff RPCs: the actor must hold one of `roles`."""
     if not set(actor.get("roles") or ()) & set(roles):
         raise Forbidden("role.required")
+
+
+def forbid_demo(actor: dict) -> None:
+    """The shared demo account (seed 001) may look at everything it is shown, but nothing it
+    does may reach other people or shared state: payments, submissions, messages, mandates."""
+    if actor.get("demo"):
+        raise Forbidden("demo.read_only")

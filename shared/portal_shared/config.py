@@ -60,6 +60,11 @@ class Config:
         """Development aids (captured messages, CAPTCHA answers) exist only outside production."""
         return self.environment in ("development", "test")
 
+    @property
+    def demo_account_enabled(self) -> bool:
+        """The shared demo account (seed 001: demo/demo) exists only in development and demo."""
+        return self.environment in ("development", "demo")
+
     def nameko_config(self) -> dict:
         return {
             "AMQP_URI": self.amqp_uri,

@@ -26,3 +26,16 @@ def gateway_app(system, nameko_config):
 def client(gateway_app, service_databases, system):
     system.clear()
     return gateway_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def identity_events(system, nameko_config):
+    """What identity publishes for other services to act on (e.g. notifications sending a reset
+    link or an SMS code), caught by a small consumer on the test vhost."""
+    from event_recorder import IdentityEventRecorder, RecordedEvents
+    from nameko.containers import ServiceContainer
+
+    container = ServiceContainer(IdentityEventRecorder, nameko_config)
+    container.start()
+    yield RecordedEvents(IdentityEventRecorder.received)
+    container.stop()

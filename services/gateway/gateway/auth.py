@@ -36,7 +36,7 @@ def current_actor() -> dict:
     """The signed-in account as the `Actor` every service's authorisation check takes."""
     account = g.account
     return {"account_id": account["account_id"], "pesel": account["pesel"],
-            "level": account["level"], "roles": []}
+            "level": account["level"], "roles": [], "demo": account.get("demo", False)}
 
 
 def set_session_cookie(response, token: str, max_age: int) -> None:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from identity import audit, captcha, email_verification, passwords
+from identity import audit, captcha, email_verification, passwords, phone_verification
 from identity.models import Account
 from portal_shared.contracts import identity as contract
 from portal_shared.errors import NotFound, ValidationFailed
@@ -34,6 +34,7 @@ def register(uow, data: dict, source: str | None = None) -> Account:
     uow.emit(contract.ACCOUNT_REGISTERED, account_id=account.id, login=account.login,
              email=account.email, language=account.language)
     email_verification.start(uow, account)
+    phone_verification.start(uow, account, account.phone, at_registration=True)
     return account
 
 
@@ -67,7 +68,7 @@ def _new_account(data: dict) -> Account:
         postal_code=address["postal_code"], city=address["city"], phone=data["phone"],
         password_hash=passwords.hash_password(data["password"]), language=data["language"],
         level="registered", consent_terms_at=datetime.now(UTC),
-        consent_e_correspondence=data["consent_e_correspondence"], failed_logins=0)
+        consent_e_correspondence=data["consent_e_correspondence"], failed_logins=0, demo=False)
 
 
 def get(session: Session, account_id: str) -> Account:
@@ -89,13 +90,22 @@ def view(account: Account) -> dict:
                     "city": account.city},
         "consent_e_correspondence": account.consent_e_correspondence,
         "created_at": account.created_at,
+        "phone_verified": account.phone_verified_at is not None, "demo": account.demo,
     }
 
 
 def contacts(session: Session, subjects: list[str]) -> list[dict]:
     """Contact details of the accounts whose PESEL is among `subjects` (unknown ones are skipped)."""
     found = session.scalars(sa.select(Account).where(Account.pesel.in_(subjects))).all()
-    return [{"subject": a.pesel, "account_id": a.id, "first_name": a.first_name, "email": a.email,
-             "email_verified": a.email_verified_at is not None, "phone": a.phone,
-             "phone_verified": False, "language": a.language,
-             "consent_e_correspondence": a.consent_e_correspondence} for a in found]
+    return [_contact(a) for a in found]
+
+
+def _contact(a: Account) -> dict:
+    if a.demo:  # its number and address are made up: nothing may be sent to them
+        return {"subject": a.pesel, "account_id": a.id, "first_name": a.first_name, "email": None,
+                "email_verified": False, "phone": None, "phone_verified": False, "language": a.language,
+                "consent_e_correspondence": False}
+    return {"subject": a.pesel, "account_id": a.id, "first_name": a.first_name, "email": a.email,
+            "email_verified": a.email_verified_at is not None, "phone": a.phone,
+            "phone_verified": a.phone_verified_at is not None, "language": a.language,
+            "consent_e_correspondence": a.consent_e_correspondence}

@@ -3,7 +3,7 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portal_shared.db import outbox_tables
@@ -36,9 +36,11 @@ class Account(Base):
     postal_code: Mapped[str] = mapped_column(sa.String(6))
     city: Mapped[str] = mapped_column(sa.Text)
     phone: Mapped[str] = mapped_column(sa.Text)
+    phone_verified_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     password_hash: Mapped[str] = mapped_column(sa.Text)
     language: Mapped[str] = mapped_column(sa.String(2))
     level: Mapped[str] = mapped_column(sa.Text)
+    demo: Mapped[bool] = mapped_column(sa.Boolean, default=False)  # the shared demo account (seed 001)
     consent_terms_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     consent_e_correspondence: Mapped[bool] = mapped_column(sa.Boolean)
     failed_logins: Mapped[int] = mapped_column(sa.Integer, default=0)
@@ -81,6 +83,7 @@ class Session(Base):
     account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.Text, unique=True)
     client_address: Mapped[str | None] = mapped_column(sa.Text)
+    device_id: Mapped[str | None] = mapped_column(sa.ForeignKey("devices.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     last_seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
@@ -98,3 +101,85 @@ class AuditEvent(Base):
     subject: Mapped[str | None] = mapped_column(sa.Text, index=True)
     source: Mapped[str | None] = mapped_column(sa.Text)
     details: Mapped[dict] = mapped_column(JSONB, default=dict)
+
+
+# --- account life: password resets, phone verification, throttling, devices, staff ------
+class PasswordReset(Base):
+    __tablename__ = "password_resets"
+
+    id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True, default=_uuid)
+    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.Text, unique=True)
+    requested_from: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class PhoneVerification(Base):
+    """A code sent to `phone`; the account's number changes to it only once it is verified."""
+    __tablename__ = "phone_verifications"
+
+    id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True, default=_uuid)
+    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    phone: Mapped[str] = mapped_column(sa.Text, index=True)
+    code_hash: Mapped[str] = mapped_column(sa.Text)
+    failed_attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class Throttle(Base):
+    """Failures counted under a key such as `login:anna` or `address:10.0.0.1`."""
+    __tablename__ = "throttles"
+
+    key: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    failures: Mapped[int] = mapped_column(sa.Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class Device(Base):
+    """A registered phone: its credential (secret + PIN) and where to push notifications."""
+    __tablename__ = "devices"
+
+    id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True, default=_uuid)
+    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.Text)
+    platform: Mapped[str] = mapped_column(sa.Text)
+    secret_hash: Mapped[str] = mapped_column(sa.Text)
+    pin_hash: Mapped[str] = mapped_column(sa.Text)
+    failed_pins: Mapped[int] = mapped_column(sa.Integer, default=0)
+    push_token: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    blocked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class StaffMember(Base):
+    __tablename__ = "staff_members"
+
+    id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True, default=_uuid)
+    login: Mapped[str] = mapped_column(sa.Text)
+    full_name: Mapped[str] = mapped_column(sa.Text)
+    password_hash: Mapped[str] = mapped_column(sa.Text)
+    roles: Mapped[list[str]] = mapped_column(ARRAY(sa.Text))
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    created_by: Mapped[str] = mapped_column(sa.Text)
+
+    __table_args__ = (sa.Index("uq_staff_members_login_lower", sa.func.lower(login), unique=True),)
+
+
+class StaffSession(Base):
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True, default=_uuid)
+    staff_id: Mapped[str] = mapped_column(sa.ForeignKey("staff_members.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.Text, unique=True)
+    client_address: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

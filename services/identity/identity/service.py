@@ -1,5 +1,18 @@
 """Identity's entrypoints: each translates a call into a domain function and nothing more."""
-from identity import accounts, captcha, email_verification, sessions
+from nameko.timer import timer
+
+from identity import (
+    accounts,
+    captcha,
+    devices,
+    email_verification,
+    password_reset,
+    phone_verification,
+    profile,
+    sessions,
+    staff,
+    throttling,
+)
 from identity.models import Base
 from portal_shared.config import Config
 from portal_shared.contracts import identity as contract
@@ -70,3 +83,106 @@ class Service(HealthCheck, DeadLetters):
     @rpc_method(contract.CONTACTS)
     def contacts(self, subjects):
         return accounts.contacts(self.db.session, subjects)
+
+    # --- account life: password, phone, profile, sessions, devices, staff ------------------
+    @rpc_method(contract.REQUEST_PASSWORD_RESET)
+    def request_password_reset(self, login, client_address):
+        password_reset.request(self.db, login, client_address)
+        return {"accepted": True}
+
+    @rpc_method(contract.COMPLETE_PASSWORD_RESET)
+    def complete_password_reset(self, token, password, client_address):
+        return {"ended": password_reset.complete(self.db, token, password, client_address)}
+
+    @rpc_method(contract.CHANGE_PASSWORD)
+    def change_password(self, token, current_password, new_password):
+        return {"ended": password_reset.change(self.db, token, current_password, new_password)}
+
+    @rpc_method(contract.VERIFY_PHONE)
+    def verify_phone(self, account_id, code):
+        return accounts.view(phone_verification.verify_code(self.db, account_id, code))
+
+    @rpc_method(contract.RESEND_PHONE_VERIFICATION)
+    def resend_phone_verification(self, account_id):
+        phone_verification.resend(self.db, account_id)
+        return {"sent": True}
+
+    @rpc_method(contract.UPDATE_PROFILE)
+    def update_profile(self, token, client_address, **changes):
+        return accounts.view(profile.update(self.db, token, changes, client_address))
+
+    @rpc_method(contract.LIST_SESSIONS)
+    def list_sessions(self, token):
+        return sessions.list_sessions(self.db, token)
+
+    @rpc_method(contract.END_SESSION)
+    def end_session(self, token, session_id):
+        sessions.end_session(self.db, token, session_id)
+
+    @rpc_method(contract.END_ALL_SESSIONS)
+    def end_all_sessions(self, token):
+        return {"ended": sessions.end_all_sessions(self.db, token)}
+
+    @rpc_method(contract.REGISTER_DEVICE)
+    def register_device(self, token, client_address, **registration):
+        return devices.register(self.db, token, registration, client_address)
+
+    @rpc_method(contract.DEVICE_LOGIN)
+    def device_login(self, device_id, device_secret, pin, client_address):
+        started = devices.login(self.db, device_id, device_secret, pin, client_address)
+        return {**started, "account": accounts.view(started["account"])}
+
+    @rpc_method(contract.LIST_DEVICES)
+    def list_devices(self, token):
+        return devices.list_devices(self.db, token)
+
+    @rpc_method(contract.REVOKE_DEVICE)
+    def revoke_device(self, token, device_id):
+        devices.revoke(self.db, token, device_id)
+
+    @rpc_method(contract.SET_PUSH_TOKEN)
+    def set_push_token(self, token, device_id, push_token):
+        return devices.set_push_token(self.db, token, device_id, push_token)
+
+    @rpc_method(contract.PUSH_TARGETS)
+    def push_targets(self, account_ids):
+        return devices.push_targets(self.db.session, account_ids)
+
+    @rpc_method(contract.STAFF_LOGIN)
+    def staff_login(self, login, password, client_address):
+        return staff.login(self.db, login, password, client_address)
+
+    @rpc_method(contract.STAFF_SESSION_ACTOR)
+    def staff_session_actor(self, token):
+        return staff.actor_for_token(self.db.session, token)
+
+    @rpc_method(contract.STAFF_LOGOUT)
+    def staff_logout(self, token):
+        staff.logout(self.db.session, token)
+
+    @rpc_method(contract.CREATE_STAFF)
+    def create_staff(self, actor, login, full_name, roles, password):
+        admin = staff.checked_actor(self.db.session, actor, "admin")
+        return staff.view(staff.create(self.db.session, login=login, full_name=full_name, roles=roles,
+                                       password=password, created_by=staff.audit_actor(admin.id)))
+
+    @rpc_method(contract.CHANGE_STAFF)
+    def change_staff(self, actor, staff_id, **changes):
+        admin = staff.checked_actor(self.db.session, actor, "admin")
+        return staff.view(staff.change(self.db.session, admin, staff_id, changes))
+
+    @rpc_method(contract.LIST_STAFF)
+    def list_staff(self, actor):
+        staff.checked_actor(self.db.session, actor, "admin")
+        return staff.list_members(self.db.session)
+
+    @rpc_method(contract.READ_AUDIT_LOG)
+    def read_audit_log(self, actor, **query):
+        admin = staff.checked_actor(self.db.session, actor, "admin")
+        return staff.read_audit_log(self.db.session, admin, query)
+
+    @timer(interval=3600)
+    def purge_stale_throttles(self):
+        purged = throttling.purge_stale(self.db.session)
+        self.db.commit()
+        self.log.info("throttles_purged", purged=purged)

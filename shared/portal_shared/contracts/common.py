@@ -15,6 +15,7 @@ class Actor(StrictSchema):
     level = fields.String(required=True, validate=validate.OneOf(("registered", "email_verified", "authenticated")))
     roles = fields.List(fields.String(), load_default=list)  # staff roles: consultant, tax_officer, admin
     acting_for = fields.String(load_default=None, allow_none=True)  # the principal chosen in the session
+    demo = fields.Boolean(load_default=False)  # the shared demo account: see `portal_shared.authz.forbid_demo`
 
 
 class Health(StrictSchema):

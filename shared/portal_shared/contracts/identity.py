@@ -5,6 +5,9 @@ from portal_shared.contracts.base import Event, EventPayload, RpcMethod, StrictS
 from portal_shared.contracts.common import Actor, health  # noqa: F401  Actor is part of this contract
 from portal_shared.identifiers import Pesel, PolishMobile, PostalCode
 
+STAFF_ROLES = ("consultant", "tax_officer", "admin")
+PLATFORMS = ("android", "ios", "web")
+
 SERVICE = "identity"
 LANGUAGES = ("pl", "en")
 LEVELS = ("registered", "email_verified", "authenticated")
@@ -50,6 +53,8 @@ class Account(StrictSchema):
     address = fields.Nested(Address, required=True)
     consent_e_correspondence = fields.Boolean(required=True)
     created_at = fields.AwareDateTime(required=True)
+    phone_verified = fields.Boolean(load_default=False)
+    demo = fields.Boolean(load_default=False)  # the shared demo account: read-only where it could harm others
 
 
 class Captcha(StrictSchema):
@@ -209,6 +214,270 @@ EMAIL_VERIFIED = Event(SERVICE, "email_verified", 1, EmailVerifiedV1)
 
 
 # --- messages (Polish, English) -------------------------------------------------------
+# --- account life: password reset and change, phone verification, profile, sessions -----
+class PasswordResetRequest(StrictSchema):
+    login = fields.String(required=True, validate=validate.Length(min=1, max=254),
+                          metadata={"description": "The login or the e-mail address."})
+
+
+class PasswordResetRequestArgs(PasswordResetRequest):
+    client_address = fields.String(load_default=None, allow_none=True)
+
+
+class PasswordResetCompletion(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=20, max=100))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+
+
+class PasswordResetCompletionArgs(PasswordResetCompletion):
+    client_address = fields.String(load_default=None, allow_none=True)
+
+
+class Accepted(StrictSchema):
+    accepted = fields.Boolean(required=True)
+
+
+class PasswordChange(StrictSchema):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
+    new_password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+
+
+class PasswordChangeArgs(PasswordChange):
+    token = fields.String(required=True, validate=validate.Length(min=20, max=100))
+
+
+class PhoneCode(StrictSchema):
+    account_id = fields.UUID(required=True)
+    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="code.invalid"))
+
+
+class ProfileChanges(StrictSchema):
+    """Only what is given changes. A new e-mail or phone is verified again before it counts
+    (the phone keeps its old, verified number until then) and needs the current password."""
+    address = fields.Nested(Address)
+    phone = PolishMobile()
+    email = fields.Email(validate=validate.Length(max=254))
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
+    consent_e_correspondence = fields.Boolean()
+    current_password = fields.String(load_only=True, validate=validate.Length(min=1, max=128))
+
+
+class ProfileUpdateArgs(ProfileChanges):
+    token = fields.String(required=True, validate=validate.Length(min=20, max=100))
+    client_address = fields.String(load_default=None, allow_none=True)
+
+
+class SessionInfo(StrictSchema):
+    session_id = fields.UUID(required=True)
+    client_address = fields.String(allow_none=True)
+    device_id = fields.UUID(allow_none=True)
+    created_at = fields.AwareDateTime(required=True)
+    last_seen_at = fields.AwareDateTime(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+    current = fields.Boolean(required=True)
+
+
+class SessionRef(SessionToken):
+    session_id = fields.UUID(required=True)
+
+
+class Ended(StrictSchema):
+    ended = fields.Integer(required=True)
+
+
+# --- devices (seed 001: the mobile app registers the phone with a PIN) -------------------
+class DeviceRegistration(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    platform = fields.String(required=True, validate=validate.OneOf(PLATFORMS))
+    pin = fields.String(required=True, load_only=True, validate=validate.Length(max=8))
+    pin_repeat = fields.String(required=True, load_only=True, validate=validate.Length(max=8))
+    push_token = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4096))
+
+
+class DeviceRegistrationArgs(DeviceRegistration):
+    token = fields.String(required=True, validate=validate.Length(min=20, max=100))
+    client_address = fields.String(load_default=None, allow_none=True)
+
+
+class Device(StrictSchema):
+    device_id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    platform = fields.String(required=True)
+    has_push_token = fields.Boolean(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("active", "blocked", "revoked")))
+    created_at = fields.AwareDateTime(required=True)
+    last_used_at = fields.AwareDateTime(allow_none=True)
+
+
+class NewDevice(Device):
+    device_secret = fields.String(required=True, metadata={
+        "description": "Shown once: the app keeps it in the platform's secure storage."})
+
+
+class DeviceCredentials(StrictSchema):
+    device_id = fields.UUID(required=True)
+    device_secret = fields.String(required=True, load_only=True, validate=validate.Length(min=20, max=100))
+    pin = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=8))
+
+
+class DeviceLoginArgs(DeviceCredentials):
+    client_address = fields.String(load_default=None, allow_none=True)
+
+
+class DeviceRef(SessionToken):
+    device_id = fields.UUID(required=True)
+
+
+class PushToken(StrictSchema):
+    push_token = fields.String(required=True, allow_none=True, validate=validate.Length(max=4096))
+
+
+class PushTokenArgs(DeviceRef):
+    push_token = fields.String(required=True, allow_none=True, validate=validate.Length(max=4096))
+
+
+class AccountIds(StrictSchema):
+    account_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(max=1000))
+
+
+class PushTarget(StrictSchema):
+    account_id = fields.UUID(required=True)
+    device_id = fields.UUID(required=True)
+    platform = fields.String(required=True)
+    push_token = fields.String(required=True)
+
+
+# --- staff (internal RPC only; every staff RPC checks the role) --------------------------
+class StaffCredentials(Credentials):
+    pass
+
+
+class StaffSession(StrictSchema):
+    token = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+    actor = fields.Nested(Actor, required=True)
+
+
+class StaffMemberArgs(StrictSchema):
+    actor = fields.Nested(Actor, required=True)
+    login = fields.String(required=True, validate=validate.Regexp(LOGIN_PATTERN, error="login.invalid"))
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=160))
+    roles = fields.List(fields.String(validate=validate.OneOf(STAFF_ROLES)), required=True,
+                        validate=validate.Length(min=1))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+
+
+class StaffMember(StrictSchema):
+    staff_id = fields.UUID(required=True)
+    login = fields.String(required=True)
+    full_name = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+    active = fields.Boolean(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    created_by = fields.String(required=True)
+
+
+class StaffChangeArgs(StrictSchema):
+    actor = fields.Nested(Actor, required=True)
+    staff_id = fields.UUID(required=True)
+    roles = fields.List(fields.String(validate=validate.OneOf(STAFF_ROLES)), validate=validate.Length(min=1))
+    active = fields.Boolean()
+
+
+class StaffActorArgs(StrictSchema):
+    actor = fields.Nested(Actor, required=True)
+
+
+class AuditQuery(StrictSchema):
+    actor = fields.Nested(Actor, required=True)
+    subject = fields.String(load_default=None, allow_none=True)
+    by = fields.String(load_default=None, allow_none=True, metadata={"description": "Who acted."})
+    action = fields.String(load_default=None, allow_none=True)
+    since = fields.AwareDateTime(load_default=None, allow_none=True)
+    until = fields.AwareDateTime(load_default=None, allow_none=True)
+    before_id = fields.Integer(load_default=None, allow_none=True, metadata={"description": "Page: older than this."})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class AuditEntry(StrictSchema):
+    id = fields.Integer(required=True)
+    occurred_at = fields.AwareDateTime(required=True)
+    actor = fields.String(required=True)
+    action = fields.String(required=True)
+    subject = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    details = fields.Dict(required=True)
+
+
+# The shared demo account (seed 001), for services' demo data: seeded by `identity.demo` only in
+# development and demo configurations. The PESEL is valid but born 2099-12-31: nobody's real one.
+DEMO_TAXPAYER = {"account_id": "00000000-0000-4000-8000-00000000de00", "pesel": "99323100009", "login": "demo"}
+
+class EmailChangedV1(EventPayload):
+    """The account's e-mail changed: the old address should hear of it (a takeover warning)."""
+    account_id = fields.UUID(required=True)
+    old_email = fields.String(required=True)
+    new_email = fields.String(required=True)
+    first_name = fields.String(required=True)
+    language = fields.String(required=True)
+
+
+class PasswordChangedV1(EventPayload):
+    """The password was changed or reset: the owner should hear of it, in case it was not them."""
+    account_id = fields.UUID(required=True)
+    email = fields.String(required=True)
+    first_name = fields.String(required=True)
+    language = fields.String(required=True)
+    how = fields.String(required=True, validate=validate.OneOf(("change", "reset")))
+
+
+EMAIL_CHANGED = Event(SERVICE, "email_changed", 1, EmailChangedV1)
+PASSWORD_CHANGED = Event(SERVICE, "password_changed", 1, PasswordChangedV1)
+
+REQUEST_PASSWORD_RESET = RpcMethod(SERVICE, "request_password_reset", PasswordResetRequestArgs, Accepted,
+                                   summary="Send a one-use reset link (1 h); the same answer whether or not "
+                                           "the login exists.")
+COMPLETE_PASSWORD_RESET = RpcMethod(SERVICE, "complete_password_reset", PasswordResetCompletionArgs, Ended,
+                                    summary="Set a new password with the link's token; ends every session.")
+CHANGE_PASSWORD = RpcMethod(SERVICE, "change_password", PasswordChangeArgs, Ended,
+                            summary="Change the password (needs the current one); ends the other sessions.")
+VERIFY_PHONE = RpcMethod(SERVICE, "verify_phone", PhoneCode, Account,
+                         summary="Verify the mobile number with the 6-digit SMS code.")
+RESEND_PHONE_VERIFICATION = RpcMethod(SERVICE, "resend_phone_verification", AccountRef, Sent,
+                                      summary="A new SMS code; the old one stops working.")
+UPDATE_PROFILE = RpcMethod(SERVICE, "update_profile", ProfileUpdateArgs, Account,
+                           summary="Update address, phone, e-mail, language or consents (audited).")
+LIST_SESSIONS = RpcMethod(SERVICE, "list_sessions", SessionToken, SessionInfo, many=True,
+                          summary="The account's live sessions.")
+END_SESSION = RpcMethod(SERVICE, "end_session", SessionRef, summary="End one of the account's sessions.")
+END_ALL_SESSIONS = RpcMethod(SERVICE, "end_all_sessions", SessionToken, Ended,
+                             summary="Log out everywhere, this session included.")
+REGISTER_DEVICE = RpcMethod(SERVICE, "register_device", DeviceRegistrationArgs, NewDevice,
+                            summary="Register a phone: a device credential bound to the PIN the user sets.")
+DEVICE_LOGIN = RpcMethod(SERVICE, "device_login", DeviceLoginArgs, NewSession,
+                         summary="Start a session on a registered device with its credential and PIN.")
+LIST_DEVICES = RpcMethod(SERVICE, "list_devices", SessionToken, Device, many=True,
+                         summary="The account's registered devices.")
+REVOKE_DEVICE = RpcMethod(SERVICE, "revoke_device", DeviceRef, summary="Revoke a device and end its sessions.")
+SET_PUSH_TOKEN = RpcMethod(SERVICE, "set_push_token", PushTokenArgs, Device,
+                           summary="Set or clear the device's push token.")
+PUSH_TARGETS = RpcMethod(SERVICE, "push_targets", AccountIds, PushTarget, many=True,
+                         summary="Push tokens of the accounts' active devices (for notifications).")
+STAFF_LOGIN = RpcMethod(SERVICE, "staff_login", StaffCredentials, StaffSession,
+                        summary="Staff sign-in: a session token and the staff actor with roles.")
+STAFF_SESSION_ACTOR = RpcMethod(SERVICE, "staff_session_actor", SessionToken, Actor,
+                                summary="The staff actor behind a live staff session token.")
+STAFF_LOGOUT = RpcMethod(SERVICE, "staff_logout", SessionToken, summary="End a staff session.")
+CREATE_STAFF = RpcMethod(SERVICE, "create_staff", StaffMemberArgs, StaffMember,
+                         summary="Admin: create a staff account with roles.")
+CHANGE_STAFF = RpcMethod(SERVICE, "change_staff", StaffChangeArgs, StaffMember,
+                         summary="Admin: change a staff member's roles or deactivate them.")
+LIST_STAFF = RpcMethod(SERVICE, "list_staff", StaffActorArgs, StaffMember, many=True,
+                       summary="Admin: every staff account.")
+READ_AUDIT_LOG = RpcMethod(SERVICE, "read_audit_log", AuditQuery, AuditEntry, many=True,
+                           summary="Admin: the security audit log, newest first (the read is audited too).")
+
+
 MESSAGES: dict[str, tuple[str, str]] = {
     "pesel.unavailable": (
         "Nie można założyć konta z tym numerem PESEL. Jeśli to Twój PESEL, a konta nie "
@@ -248,4 +517,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "login.locked": ("Zbyt wiele nieudanych prób logowania. Spróbuj później.",
                      "Too many failed sign-in attempts. Please try later."),
     "session.invalid": ("Sesja wygasła. Zaloguj się ponownie.", "Your session has expired. Please sign in again."),
+    "login.throttled": ("Zbyt wiele nieudanych prób logowania. Odczekaj chwilę i spróbuj ponownie.",
+                        "Too many failed sign-in attempts. Wait a moment and try again."),
+    "password_reset.too_many": ("Zbyt wiele próśb o reset hasła z tego adresu. Spróbuj później.",
+                                "Too many password reset requests from this address. Please try later."),
+    "password.current_wrong": ("Obecne hasło jest nieprawidłowe.", "The current password is wrong."),
+    "password.current_required": ("Podaj obecne hasło, aby zmienić adres e-mail lub telefon.",
+                                  "Enter your current password to change the e-mail or phone."),
+    "password.same_as_current": ("Nowe hasło musi różnić się od obecnego.",
+                                 "The new password must differ from the current one."),
+    "phone.already_verified": ("Numer telefonu jest już zweryfikowany.", "The phone number is already verified."),
+    "phone.resend_too_soon": ("Nowy kod SMS można wysłać za chwilę.", "A new SMS code can be sent in a moment."),
+    "phone.resend_limit": ("Wysłano już zbyt wiele kodów SMS. Spróbuj później.",
+                           "Too many SMS codes were sent. Please try later."),
+    "phone.number_limit": ("Na ten numer wysłano już zbyt wiele kodów. Spróbuj później.",
+                           "Too many codes were sent to this number. Please try later."),
+    "demo.read_only": ("Konto demonstracyjne służy tylko do przeglądania.", "The demo account is read-only."),
+    "device.pin_invalid": ("PIN to od 4 do 8 cyfr, nie same jednakowe cyfry ani kolejne cyfry (np. 1234).",
+                           "The PIN has 4 to 8 digits, not all the same and not consecutive (e.g. 1234)."),
+    "device.pin_mismatch": ("Oba wpisane PIN-y muszą być takie same.", "Both PIN entries must match."),
+    "device.limit": ("Zarejestrowano już najwięcej urządzeń. Usuń jedno z nich.",
+                     "The most devices are registered already. Revoke one first."),
+    "device.password_session_required": ("Zarejestruj urządzenie po zalogowaniu loginem i hasłem.",
+                                         "Register a device after signing in with login and password."),
+    "device.login_failed": ("Nieprawidłowy PIN lub urządzenie nie jest zarejestrowane.",
+                            "Wrong PIN or the device is not registered."),
+    "device.blocked": ("Urządzenie zablokowano po zbyt wielu błędnych PIN-ach. Zaloguj się hasłem i "
+                       "zarejestruj je ponownie.",
+                       "The device is blocked after too many wrong PINs. Sign in with your password and "
+                       "register it again."),
+    "staff.cannot_demote_self": ("Nie możesz odebrać sobie roli administratora ani się dezaktywować.",
+                                 "You cannot remove your own admin role or deactivate yourself."),
+    "staff.login_taken": ("Ten login pracownika jest już zajęty.", "This staff login is already taken."),
 }
