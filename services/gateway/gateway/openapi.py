@@ -23,7 +23,8 @@ def _openapi_path(rule: str) -> str:
 
 
 def _schema_name(schema) -> str:
-    return schema.__name__
+    # apispec passes a class, or an instance for a schema nested inside an array
+    return getattr(schema, "__name__", None) or type(schema).__name__
 
 
 def build_spec(app) -> dict:
