@@ -111,9 +111,12 @@ def _verified(client: Saml2Client, saml_response: str, request_id: str):
 
 
 def _person(ava: dict) -> dict:
-    def first(name: str) -> str | None:
-        values = ava.get(EIDAS + name) or []
-        return values[0] if values else None
+    """pysaml2 maps the eIDAS natural-person attributes to friendly names."""
+    def first(*names: str) -> str | None:
+        for name in names:
+            if values := ava.get(name) or ava.get(EIDAS + name):
+                return values[0]
+        return None
     identifier = first("PersonIdentifier") or ""
-    return {"pesel": identifier.rsplit("/", 1)[-1], "first_name": first("CurrentGivenName"),
-            "last_name": first("CurrentFamilyName")}
+    return {"pesel": identifier.rsplit("/", 1)[-1], "first_name": first("FirstName", "CurrentGivenName"),
+            "last_name": first("FamilyName", "CurrentFamilyName")}

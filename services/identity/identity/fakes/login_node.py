@@ -58,6 +58,7 @@ def signed_response(server: Server, saml_request: str, person: dict) -> tuple[st
         identity=identity, in_response_to=request.id,
         destination=request.assertion_consumer_service_url, sp_entity_id=request.issuer.text,
         name_id=NameID(format=NAMEID_FORMAT_TRANSIENT, text=person["pesel"]),
+        authn={"class_ref": "http://eidas.europa.eu/LoA/substantial"},
         sign_assertion=True, sign_response=False)
     return request.assertion_consumer_service_url, base64.b64encode(str(response).encode()).decode()
 
