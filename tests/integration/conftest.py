@@ -26,3 +26,6 @@ def gateway_app(system, nameko_config):
 def client(gateway_app, service_databases, system):
     system.clear()
     return gateway_app.test_client()
+
+
+from identity_helpers import identity, make_account  # noqa: E402,F401  identity fixtures for its tests

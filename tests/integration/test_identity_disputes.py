@@ -1,7 +1,7 @@
 """PESEL disputes (seed 004): the office deletes an account registered on someone else's PESEL."""
 import pytest
 from helpers import VALID_PESEL, registration
-from identity_helpers import audit_actions, identity, staff  # noqa: F401
+from identity_helpers import audit_actions, staff
 
 from portal_shared.contracts import identity as contract
 from portal_shared.errors import Forbidden

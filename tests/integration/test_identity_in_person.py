@@ -1,6 +1,6 @@
 """In person: a tax officer records the identity document they checked (seed 000)."""
 import pytest
-from identity_helpers import ANNA_PESEL, JAN_PESEL, audit_details, identity, make_account, staff  # noqa: F401
+from identity_helpers import ANNA_PESEL, JAN_PESEL, audit_details, staff
 
 from portal_shared.contracts import identity as contract
 from portal_shared.errors import Conflict, Forbidden, ValidationFailed

@@ -4,14 +4,12 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from identity_helpers import (  # noqa: F401
+from identity_helpers import (
     ANNA_PESEL,
     COMPANY_NIP,
     JAN_PESEL,
     actor_of,
     audit_actions,
-    identity,
-    make_account,
     staff,
 )
 from nameko.standalone.events import event_dispatcher
@@ -92,7 +90,8 @@ def test_the_principal_revokes_a_stranger_cannot(client, rpc, make_account):
     mandate = _grant(rpc, agent, principal=JAN_PESEL)
     with pytest.raises(NotFound):
         contract.REVOKE_MANDATE(rpc, actor=actor_of(stranger), mandate_id=mandate["mandate_id"])
-    token = client.post("/api/v1/sessions", json={"login": principal["login"], "password": PASSWORD}).get_json()["token"]
+    login = {"login": principal["login"], "password": PASSWORD}
+    token = client.post("/api/v1/sessions", json=login).get_json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
     [listed] = client.get("/api/v1/mandates", headers=headers).get_json()["as_principal"]
     assert listed["mandate_id"] == mandate["mandate_id"]

@@ -6,7 +6,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
-from identity_helpers import ANNA_PESEL, JAN_PESEL, identity, make_account  # noqa: F401
+from identity_helpers import ANNA_PESEL, JAN_PESEL
 from lxml import etree
 from signxml import SignatureConstructionMethod
 from signxml.xades import XAdESSigner

@@ -1,6 +1,6 @@
 """telePIN (seed 003): set in the settings at level authenticated; the helpline identifies callers."""
 import pytest
-from identity_helpers import COMPANY_NIP, audit_details, identity, make_account, staff  # noqa: F401
+from identity_helpers import COMPANY_NIP, audit_details, staff
 
 from portal_shared.contracts import identity as contract
 from portal_shared.errors import Forbidden, Unauthorized

@@ -5,7 +5,7 @@ from html import unescape
 
 import pytest
 import requests
-from identity_helpers import ANNA_PESEL, JAN_PESEL, identity, make_account  # noqa: F401
+from identity_helpers import ANNA_PESEL, JAN_PESEL
 
 from portal_shared.testing import free_port, start_process
 
