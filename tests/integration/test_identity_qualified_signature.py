@@ -6,7 +6,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
-from identity_helpers import ANNA_PESEL, JAN_PESEL
+from identity_helpers import ANNA_PESEL, JAN_PESEL, audit_actions
 from lxml import etree
 from signxml import SignatureConstructionMethod
 from signxml.xades import XAdESSigner
@@ -97,8 +97,9 @@ def test_a_signed_statement_from_a_trusted_ca_with_the_accounts_pesel_authentica
     assert "Test Qualified CA" in record["performed_by"]
 
 
-def test_an_untrusted_ca_another_pesel_or_a_reused_statement_is_refused(client, make_account, trust):
-    headers = _session(client, make_account())
+def test_an_untrusted_ca_another_pesel_or_a_forged_challenge_is_refused(client, make_account, trust, identity):
+    account = make_account()
+    headers = _session(client, account)
     statement = client.get("/api/v1/authentications/qualified-signature/statement", headers=headers,
                            ).get_json()["statement_xml"]
     rogue_key, rogue_cert = _ca("Rogue CA")
@@ -112,3 +113,5 @@ def test_an_untrusted_ca_another_pesel_or_a_reused_statement_is_refused(client, 
     key, cert = _signer(*trust, ANNA_PESEL)
     assert _upload(client, headers, _sign(forged, key, cert)).get_json()["error"]["fields"]["signed_statement"] \
         == ["Podpisany dokument nie jest oświadczeniem pobranym dla tego konta lub wygasł. Pobierz nowy."]
+    assert audit_actions(identity, account["account_id"]).count("authentication_refused") == 3
+    assert client.get("/api/v1/me", headers=headers).get_json()["level"] == "email_verified"

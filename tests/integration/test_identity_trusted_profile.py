@@ -5,7 +5,7 @@ from html import unescape
 
 import pytest
 import requests
-from identity_helpers import ANNA_PESEL, JAN_PESEL
+from identity_helpers import ANNA_PESEL, JAN_PESEL, audit_actions
 
 from portal_shared.testing import free_port, start_process
 
@@ -60,7 +60,7 @@ def test_a_signed_assertion_with_the_accounts_pesel_authenticates_once(client, m
     assert replay.status_code == 400
 
 
-def test_someone_elses_pesel_does_not_authenticate(client, make_account, login_node):
+def test_someone_elses_pesel_does_not_authenticate(client, make_account, login_node, identity):
     account = make_account()
     token = client.post("/api/v1/sessions", json={"login": account["login"], "password": PASSWORD}).get_json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
@@ -70,3 +70,4 @@ def test_someone_elses_pesel_does_not_authenticate(client, make_account, login_n
     assert refused.status_code == 400
     assert refused.get_json()["error"]["fields"]["SAMLResponse"] == ["The PESEL does not match the account's PESEL."]
     assert client.get("/api/v1/me", headers=headers).get_json()["level"] == "email_verified"
+    assert "authentication_refused" in audit_actions(identity, account["account_id"])

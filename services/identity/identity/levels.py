@@ -47,6 +47,15 @@ def require_pesel_match(account: Account, pesel: str | None, field: str) -> None
         raise ValidationFailed({field: ["authentication.pesel_mismatch"]})
 
 
+def audit_refusal(uow, account_id: str, method: str, refusal: ValidationFailed, actor: str,
+                  source: str | None = None) -> None:
+    """A refused try to authenticate is a security event: record it, and keep the record."""
+    uow.session.rollback()
+    audit.record(uow.session, "authentication_refused", actor=actor, subject=str(account_id),
+                 source=source, method=method, reasons=refusal.field_errors)
+    uow.commit()
+
+
 def locked_account(session, account_id: str) -> Account:
     account = session.get(Account, str(account_id), with_for_update=True)
     if account is None:

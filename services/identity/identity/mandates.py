@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from identity import audit
 from identity.models import Account, Mandate
 from portal_shared.authz import SCOPES
-from portal_shared.errors import Forbidden, NotFound, ValidationFailed
+from portal_shared.errors import NotFound, ValidationFailed
 from portal_shared.identifiers import valid_nip, valid_pesel
 
 POLAND = ZoneInfo("Europe/Warsaw")
@@ -165,11 +165,3 @@ def of_account(session: Session, account: Account) -> dict:
                                        .order_by(Mandate.created_at)).all()
     return {"as_agent": [view(m) for m in as_agent], "as_principal": [view(m) for m in as_principal]}
 
-
-def get_for_staff(session: Session, actor: dict, mandate_id: str) -> Mandate:
-    if not set(actor.get("roles") or ()) & set(STAFF_ROLES):
-        raise Forbidden("role.required")
-    mandate = session.get(Mandate, str(mandate_id))
-    if mandate is None:
-        raise NotFound()
-    return mandate

@@ -51,10 +51,14 @@ def statement(uow, account_id: str) -> dict:
 def authenticate(uow, account_id: str, signed_statement: str, source: str | None = None) -> Account:
     account = levels.locked_account(uow.session, account_id)
     levels.require_can_authenticate(account)
-    signed_xml, certificate = verify(signed_statement.encode(), Config().qes_trust_anchors_file)
-    pending = _spend_challenge(uow.session, account, signed_xml)
-    levels.require_pesel_match(account, _field(signed_xml, "PESEL"), FIELD)
-    levels.require_pesel_match(account, pesel_of(certificate), FIELD)
+    try:
+        signed_xml, certificate = verify(signed_statement.encode(), Config().qes_trust_anchors_file)
+        pending = _spend_challenge(uow.session, account, signed_xml)
+        levels.require_pesel_match(account, _field(signed_xml, "PESEL"), FIELD)
+        levels.require_pesel_match(account, pesel_of(certificate), FIELD)
+    except ValidationFailed as refusal:
+        levels.audit_refusal(uow, account.id, METHOD, refusal, actor=account.id, source=source)
+        raise
     pending.used_at = datetime.now(UTC)
     levels.authenticate(uow, account, method=METHOD, performed_by=certificate.issuer.rfc4514_string(),
                         evidence={"certificate_subject": certificate.subject.rfc4514_string(),

@@ -78,7 +78,11 @@ def complete(uow, saml_response: str, source: str | None = None) -> Account:
     pending.used_at = now
     account = levels.locked_account(uow.session, pending.account_id)
     person = _person(response.ava)
-    levels.require_pesel_match(account, person["pesel"], "SAMLResponse")
+    try:
+        levels.require_pesel_match(account, person["pesel"], "SAMLResponse")
+    except ValidationFailed as refusal:
+        levels.audit_refusal(uow, account.id, METHOD, refusal, actor=account.id, source=source)
+        raise
     levels.authenticate(uow, account, method=METHOD, performed_by=response.issuer(),
                         evidence={"assertion_id": response.assertion.id, **person},
                         actor=account.id, source=source)
