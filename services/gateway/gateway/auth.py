@@ -46,12 +46,6 @@ def current_actor() -> dict:
             "level": account["level"], "roles": [], "acting_for": g.acting_for}
 
 
-def current_subject() -> str:
-    """The taxpayer id whose data this request is about: the chosen principal or the user."""
-    actor = current_actor()
-    return actor["acting_for"] or actor["pesel"]
-
-
 def set_session_cookie(response, token: str, max_age: int) -> None:
     secure = current_app.config["PORTAL"].is_production
     response.set_cookie(cookie_name(), token, max_age=max_age, httponly=True, secure=secure,
