@@ -112,3 +112,20 @@ def test_a_user_switches_whom_they_act_for_and_a_revocation_ends_it(client, rpc,
     assert client.get("/api/v1/acting-for", headers=headers).get_json()["subject"] == JAN_PESEL
     contract.REVOKE_MANDATE(rpc, actor=actor_of(agent), mandate_id=mandate["mandate_id"])
     assert client.get("/api/v1/acting-for", headers=headers).get_json()["subject"] is None
+
+
+def test_the_gateways_actor_carries_whom_the_session_acts_for(client, gateway_app, rpc, make_account):
+    from flask import g
+
+    from gateway.auth import current_actor
+
+    agent = make_account(level="authenticated")
+    _grant(rpc, agent, principal=JAN_PESEL, scopes=("view", "pay"))
+    token = client.post("/api/v1/sessions", json={"login": agent["login"], "password": PASSWORD}).get_json()["token"]
+    client.put("/api/v1/acting-for", json={"subject": JAN_PESEL}, headers={"Authorization": f"Bearer {token}"})
+    with gateway_app.test_request_context():
+        g.request_id, g.session_token = "test-request", token
+        g.account = contract.SESSION_ACCOUNT(rpc, token=token)
+        actor = current_actor()
+    assert actor["acting_for"] == JAN_PESEL and actor["pesel"] == agent["pesel"]
+    assert authz.require(rpc, actor, actor["acting_for"], "pay")  # the owning service's check passes
