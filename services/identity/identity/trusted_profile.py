@@ -8,6 +8,7 @@ assertion signed by its metadata's key (HTTP-POST binding); pysaml2 verifies the
 The PESEL in the eIDAS PersonIdentifier must be the account's.
 """
 import base64
+import time
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -26,13 +27,16 @@ from portal_shared.errors import ServiceUnavailable, ValidationFailed
 
 log = structlog.get_logger()
 LIFETIME = timedelta(minutes=10)
+METADATA_REFRESH = timedelta(hours=1)
 ACS_PATH = "/api/v1/authentications/trusted-profile/acs"
 EIDAS = "http://eidas.europa.eu/attributes/naturalperson/"
 METHOD = "trusted_profile"
 
 
 @lru_cache(maxsize=4)
-def client_for(metadata_url: str, public_base_url: str, entity_id: str) -> Saml2Client:
+def client_for(metadata_url: str, public_base_url: str, entity_id: str, period: int) -> Saml2Client:
+    """A client with the node's metadata, fetched again each `METADATA_REFRESH` period (the
+    node rotates its signing keys by publishing new metadata)."""
     try:
         response = requests.get(metadata_url, timeout=10)
         response.raise_for_status()
@@ -54,7 +58,9 @@ def client_for(metadata_url: str, public_base_url: str, entity_id: str) -> Saml2
 
 def _client() -> Saml2Client:
     config = Config()
-    return client_for(config.login_node_metadata_url, config.public_base_url, config.saml_sp_entity_id)
+    period = int(time.time() // METADATA_REFRESH.total_seconds())
+    return client_for(config.login_node_metadata_url, config.public_base_url, config.saml_sp_entity_id,
+                      period)
 
 
 def start(uow, account_id: str) -> dict:
