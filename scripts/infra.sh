@@ -22,6 +22,16 @@ compose_up() {
   docker compose up -d "$1"
 }
 
+# pysaml2 verifies SAML signatures with the xmlsec1 program (trusted profile, identity service).
+if ! command -v xmlsec1 >/dev/null; then
+  if command -v apt-get >/dev/null; then
+    echo "installing xmlsec1"
+    apt-get install -y -qq xmlsec1 >/dev/null || { apt-get update -qq && apt-get install -y -qq xmlsec1 >/dev/null; }
+  else
+    echo "error: xmlsec1 is missing; install it (Debian: apt-get install xmlsec1)" >&2; exit 1
+  fi
+fi
+
 if ! listening "$PG_HOST" "$PG_PORT"; then
   if command -v pg_ctlcluster >/dev/null && ls /etc/postgresql >/dev/null 2>&1; then
     echo "starting the local PostgreSQL"

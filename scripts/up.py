@@ -46,6 +46,8 @@ def main() -> int:
     run_step(str(BIN / "python"), "scripts/seed_demo.py")
     processes = {"mail sink": start("mail sink", str(BIN / "python"), "-m",
                                     "notifications.fakes.mailsink")}
+    processes["login node"] = start("fake login node (trusted profile)", str(BIN / "python"), "-m",
+                                    "identity.fakes.login_node", "--port", "8090")
     for service in SERVICES:
         processes[service] = start(service, str(BIN / "portal-run"), service)
     processes["gateway"] = start("gateway", str(BIN / "gunicorn"), "-c",

@@ -44,6 +44,12 @@ class Config:
     smtp_starttls: bool = field(default_factory=lambda: env_bool("SMTP_STARTTLS", False))
     mail_from: str = field(default_factory=lambda: env("MAIL_FROM", "Portal Podatnika <no-reply@portal.example>"))
     mailsink_api_url: str = field(default_factory=lambda: env("MAILSINK_API_URL", "http://127.0.0.1:1080"))
+    # Trusted profile: the national login node's SAML metadata (the local fake in development).
+    login_node_metadata_url: str = field(default_factory=lambda: env(
+        "LOGIN_NODE_METADATA_URL", "http://127.0.0.1:8090/metadata"))
+    saml_sp_entity_id: str = field(default_factory=lambda: env("SAML_SP_ENTITY_ID", ""))
+    # Qualified signatures: PEM bundle of trusted CA certificates (the national trust list's).
+    qes_trust_anchors_file: str = field(default_factory=lambda: env("QES_TRUST_ANCHORS_FILE", ""))
 
     def __post_init__(self):
         if self.environment not in ENVIRONMENTS:

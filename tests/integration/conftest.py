@@ -39,3 +39,4 @@ def identity_events(system, nameko_config):
     container.start()
     yield RecordedEvents(IdentityEventRecorder.received)
     container.stop()
+from identity_helpers import identity, make_account  # noqa: E402,F401  identity fixtures for its tests

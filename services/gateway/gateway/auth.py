@@ -33,10 +33,18 @@ def login_required(view):
 
 
 def current_actor() -> dict:
-    """The signed-in account as the `Actor` every service's authorisation check takes."""
+    """The signed-in account as the `Actor` every service's authorisation check takes.
+
+    `acting_for` is the principal chosen for this session (`PUT /api/v1/acting-for`), as
+    identity re-checks it against the mandates on every request; the owning service still
+    authorises each call by (actor, subject, scope) with `portal_shared.authz.require`.
+    """
     account = g.account
+    if "acting_for" not in g:
+        g.acting_for = call(identity.ACTING_FOR, token=g.session_token)["subject"]
     return {"account_id": account["account_id"], "pesel": account["pesel"],
-            "level": account["level"], "roles": [], "demo": account.get("demo", False)}
+            "level": account["level"], "roles": [], "demo": account.get("demo", False),
+            "acting_for": g.acting_for}
 
 
 def set_session_cookie(response, token: str, max_age: int) -> None:

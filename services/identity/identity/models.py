@@ -1,6 +1,6 @@
 """Identity's tables. Secrets (passwords, codes, tokens) are stored only as hashes."""
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
@@ -183,3 +183,66 @@ class StaffSession(Base):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+class Authentication(Base):
+    """How, when and by whom an account was raised to `authenticated` (one row per time)."""
+    __tablename__ = "authentications"
+
+    id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True, default=_uuid)
+    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    method: Mapped[str] = mapped_column(sa.Text)  # trusted_profile, qualified_signature, in_person
+    performed_by: Mapped[str] = mapped_column(sa.Text)  # the IdP, the certificate issuer, the officer
+    evidence: Mapped[dict] = mapped_column(JSONB, default=dict)
+    authenticated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class AuthenticationRequest(Base):
+    """A started trusted-profile login or a statement to sign: binds the answer to the account."""
+    __tablename__ = "authentication_requests"
+
+    id: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    method: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class TelePin(Base):
+    __tablename__ = "telepins"
+
+    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    pin_hash: Mapped[str] = mapped_column(sa.Text)  # argon2id
+    failed_attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    set_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    blocked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class Mandate(Base):
+    """The agent may act for the principal (PESEL or NIP) within `scopes` from `valid_from`
+    to `valid_to` (inclusive, dates in Poland), until revoked."""
+    __tablename__ = "mandates"
+
+    id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True, default=_uuid)
+    principal: Mapped[str] = mapped_column(sa.String(11), index=True)
+    principal_name: Mapped[str] = mapped_column(sa.Text)
+    agent_account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.Text)
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(sa.Text))
+    valid_from: Mapped[date] = mapped_column(sa.Date)
+    valid_to: Mapped[date | None] = mapped_column(sa.Date)
+    granted_by: Mapped[str] = mapped_column(sa.Text)  # "declaration:<id>" or "staff:<account id>"
+    granted_by_account_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    source_declaration_id: Mapped[str | None] = mapped_column(UUID(as_uuid=False), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class SessionSubject(Base):
+    """Whom a session currently acts for (absent: for the account holder themself)."""
+    __tablename__ = "session_subjects"
+
+    session_id: Mapped[str] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    subject: Mapped[str] = mapped_column(sa.String(11))
+    set_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))

@@ -3,22 +3,32 @@ from nameko.timer import timer
 
 from identity import (
     accounts,
+    acting,
     captcha,
     devices,
+    disputes,
     email_verification,
+    in_person,
+    levels,
+    mandates,
     password_reset,
     phone_verification,
     profile,
+    qualified_signature,
     sessions,
     staff,
     throttling,
+    trusted_profile,
 )
+from identity import telepin as telepins  # `telepin` is also an RPC argument
 from identity.models import Base
+from portal_shared.authz import require_role
 from portal_shared.config import Config
+from portal_shared.contracts import declarations
 from portal_shared.contracts import identity as contract
 from portal_shared.db import Database
 from portal_shared.dead_letters import DeadLetters
-from portal_shared.entrypoints import rpc_method
+from portal_shared.entrypoints import handles, rpc_method
 from portal_shared.errors import Forbidden, NotFound
 from portal_shared.health import HealthCheck
 from portal_shared.logging import LoggingContext
@@ -77,8 +87,7 @@ class Service(HealthCheck, DeadLetters):
 
     @rpc_method(contract.AUTHORIZE)
     def authorize(self, account_id, subject, scope):
-        # Mandates (representation) arrive with the identity issue; until then nobody acts for others.
-        return {"allowed": False, "mandate_id": None}
+        return mandates.authorize(self.db.session, account_id, subject, scope)
 
     @rpc_method(contract.CONTACTS)
     def contacts(self, subjects):
@@ -186,3 +195,81 @@ class Service(HealthCheck, DeadLetters):
         purged = throttling.purge_stale(self.db.session)
         self.db.commit()
         self.log.info("throttles_purged", purged=purged)
+
+    # --- authentication levels -----------------------------------------------------------
+    @rpc_method(contract.AUTHENTICATE_IN_PERSON)
+    def authenticate_in_person(self, actor, account_id, pesel, document_kind, document_number):
+        record = in_person.authenticate(self.db, actor, str(account_id), pesel, document_kind,
+                                        document_number, source="staff")
+        return accounts.view(accounts.get(self.db.session, record.account_id))
+
+    @rpc_method(contract.AUTHENTICATIONS)
+    def authentications(self, account_id):
+        return levels.history(self.db.session, account_id)
+
+    @rpc_method(contract.START_TRUSTED_PROFILE)
+    def start_trusted_profile(self, account_id):
+        return trusted_profile.start(self.db, account_id)
+
+    @rpc_method(contract.COMPLETE_TRUSTED_PROFILE)
+    def complete_trusted_profile(self, SAMLResponse, RelayState):  # noqa: N803  SAML's own names
+        return accounts.view(trusted_profile.complete(self.db, SAMLResponse))
+
+    @rpc_method(contract.QUALIFIED_SIGNATURE_STATEMENT)
+    def qualified_signature_statement(self, account_id):
+        return qualified_signature.statement(self.db, account_id)
+
+    @rpc_method(contract.AUTHENTICATE_QUALIFIED_SIGNATURE)
+    def authenticate_qualified_signature(self, account_id, signed_statement):
+        return accounts.view(qualified_signature.authenticate(self.db, account_id, signed_statement))
+
+    # --- telePIN -------------------------------------------------------------------------
+    @rpc_method(contract.TELEPIN_STATUS)
+    def telepin_status(self, account_id):
+        return telepins.status(self.db.session, account_id)
+
+    @rpc_method(contract.SET_TELEPIN)
+    def set_telepin(self, account_id, telepin, telepin_repeated, client_address):
+        return telepins.set_pin(self.db, account_id, telepin, telepin_repeated, client_address)
+
+    @rpc_method(contract.DISABLE_TELEPIN)
+    def disable_telepin(self, account_id):
+        return telepins.disable(self.db, account_id)
+
+    @rpc_method(contract.IDENTIFY_CALLER)
+    def identify_caller(self, actor, phone, telepin):
+        return telepins.identify(self.db, actor, phone, telepin, source="helpline")
+
+    # --- representation ------------------------------------------------------------------
+    @rpc_method(contract.GRANT_MANDATE)
+    def grant_mandate(self, actor, **grant):
+        require_role(actor, "tax_officer")
+        mandate = mandates.grant(self.db, **grant, granted_by=f"staff:{actor['account_id']}",
+                                 actor=str(actor["account_id"]), source="staff")
+        return mandates.view(mandate)
+
+    @rpc_method(contract.REVOKE_MANDATE)
+    def revoke_mandate(self, actor, mandate_id):
+        return mandates.view(mandates.revoke(self.db, actor, mandate_id))
+
+    @rpc_method(contract.MANDATES)
+    def mandates(self, account_id):
+        return mandates.of_account(self.db.session, accounts.get(self.db.session, account_id))
+
+    @handles(declarations.DECLARATION_ACCEPTED)
+    def grant_accepted_mandate(self, event):
+        mandates.grant_from_declaration(self.db, event)
+
+    @rpc_method(contract.ACTING_FOR)
+    def acting_for(self, token):
+        return acting.current(self.db, token)
+
+    @rpc_method(contract.SWITCH_ACTING_FOR)
+    def switch_acting_for(self, token, subject, client_address):
+        return acting.switch(self.db, token, subject, client_address)
+
+    # --- PESEL disputes ------------------------------------------------------------------
+    @rpc_method(contract.DELETE_WRONG_ACCOUNT)
+    def delete_wrong_account(self, actor, account_id, pesel, document_kind, document_number, note):
+        return disputes.delete_wrong_account(self.db, actor, str(account_id), pesel, document_kind,
+                                             document_number, note, source="staff")

@@ -213,6 +213,209 @@ EMAIL_VERIFICATION_REQUESTED = Event(SERVICE, "email_verification_requested", 1,
 EMAIL_VERIFIED = Event(SERVICE, "email_verified", 1, EmailVerifiedV1)
 
 
+
+# --- authentication levels, telePIN, representation, PESEL disputes ----------------------
+METHODS = ("trusted_profile", "qualified_signature", "in_person")
+DOCUMENT_KINDS = ("id_card", "passport", "residence_card")
+MANDATE_KINDS = ("general_attorney", "organisation_user")
+SCOPES = ("view", "pay", "submit")
+TaxpayerId = fields.String  # a PESEL (11 digits) or NIP (10 digits); the service validates which
+
+
+class StaffCall(StrictSchema):
+    actor = fields.Nested(Actor, required=True)
+
+
+class InPersonAuthentication(StaffCall):
+    account_id = fields.UUID(required=True)
+    pesel = Pesel(required=True)
+    document_kind = fields.String(required=True, validate=validate.OneOf(DOCUMENT_KINDS))
+    document_number = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9 ]{5,20}$", error="document_number.invalid"))
+
+
+class AuthenticationRecord(StrictSchema):
+    method = fields.String(required=True, validate=validate.OneOf(METHODS))
+    performed_by = fields.String(required=True)
+    evidence = fields.Dict(required=True)
+    authenticated_at = fields.AwareDateTime(required=True)
+
+
+class Redirect(StrictSchema):
+    redirect_url = fields.String(required=True)
+
+
+class SamlResponse(StrictSchema):
+    SAMLResponse = fields.String(required=True, validate=validate.Length(min=1, max=200_000))
+    RelayState = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+
+class Statement(StrictSchema):
+    statement_xml = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class SignedStatement(StrictSchema):
+    signed_statement = fields.String(required=True, validate=validate.Length(min=1, max=500_000))
+
+
+class SignedStatementOf(SignedStatement):
+    account_id = fields.UUID(required=True)
+
+
+class TelePinForm(StrictSchema):
+    telepin = fields.String(required=True, load_only=True)
+    telepin_repeated = fields.String(required=True, load_only=True)
+
+
+class TelePinChange(TelePinForm):
+    account_id = fields.UUID(required=True)
+    client_address = fields.String(load_default=None, allow_none=True)
+
+
+class TelePinStatus(StrictSchema):
+    status = fields.String(required=True, validate=validate.OneOf(("not_set", "active", "blocked")))
+    set_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+class CallerCheck(StaffCall):
+    phone = PolishMobile(required=True)
+    telepin = fields.String(required=True, load_only=True, validate=validate.Length(max=20))
+
+
+class Principal(StrictSchema):
+    principal = fields.String(required=True)
+    principal_name = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(MANDATE_KINDS))
+    scopes = fields.List(fields.String(), required=True)
+    mandate_id = fields.UUID(required=True)
+
+
+class Caller(StrictSchema):
+    """The person the helpline is speaking to, and for whom they may ask."""
+    account_id = fields.UUID(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    pesel = fields.String(required=True)
+    phone = fields.String(required=True)
+    principals = fields.List(fields.Nested(Principal), required=True)
+
+
+class MandateGrantArgs(StaffCall):
+    principal = TaxpayerId(required=True, validate=validate.Regexp(r"^\d{10}(\d)?$", error="mandate.principal_invalid"))
+    principal_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    agent_account_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(MANDATE_KINDS))
+    scopes = fields.List(fields.String(validate=validate.OneOf(SCOPES)), required=True,
+                         validate=validate.Length(min=1))
+    valid_from = fields.Date(required=True)
+    valid_to = fields.Date(load_default=None, allow_none=True)
+
+
+class MandateRef(StaffCall):
+    """`actor` may be staff, the principal or the agent."""
+    mandate_id = fields.UUID(required=True)
+
+
+class Mandate(StrictSchema):
+    mandate_id = fields.UUID(required=True)
+    principal = fields.String(required=True)
+    principal_name = fields.String(required=True)
+    agent_account_id = fields.UUID(required=True)
+    kind = fields.String(required=True)
+    scopes = fields.List(fields.String(), required=True)
+    valid_from = fields.Date(required=True)
+    valid_to = fields.Date(load_default=None, allow_none=True)
+    granted_by = fields.String(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    revoked_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    active = fields.Boolean(required=True)
+
+
+class AccountMandates(StrictSchema):
+    as_agent = fields.List(fields.Nested(Mandate), required=True)
+    as_principal = fields.List(fields.Nested(Mandate), required=True)
+
+
+class SubjectChoice(StrictSchema):
+    subject = TaxpayerId(load_default=None, allow_none=True)  # null: act for yourself again
+
+
+class SubjectSwitch(SubjectChoice):
+    token = fields.String(required=True, validate=validate.Length(min=20, max=100))
+    client_address = fields.String(load_default=None, allow_none=True)
+
+
+class ActingFor(StrictSchema):
+    subject = fields.String(load_default=None, allow_none=True)
+    principal_name = fields.String(load_default=None, allow_none=True)
+    mandate_id = fields.UUID(load_default=None, allow_none=True)
+    scopes = fields.List(fields.String(), required=True)
+
+
+class WrongAccountDeletion(StaffCall):
+    account_id = fields.UUID(required=True)
+    pesel = Pesel(required=True)  # from the real owner's document
+    document_kind = fields.String(required=True, validate=validate.OneOf(DOCUMENT_KINDS))
+    document_number = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9 ]{5,20}$", error="document_number.invalid"))
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class Deleted(StrictSchema):
+    account_id = fields.UUID(required=True)
+    deleted = fields.Boolean(required=True)
+
+
+AUTHENTICATE_IN_PERSON = RpcMethod(
+    SERVICE, "authenticate_in_person", InPersonAuthentication, Account,
+    summary="Staff (tax_officer): authenticate an account after checking an identity document.")
+AUTHENTICATIONS = RpcMethod(SERVICE, "authentications", AccountRef, AuthenticationRecord, many=True,
+                            summary="How, when and by whom the account was authenticated.")
+START_TRUSTED_PROFILE = RpcMethod(
+    SERVICE, "start_trusted_profile", AccountRef, Redirect,
+    summary="A SAML AuthnRequest to the national login node, as a redirect URL.")
+COMPLETE_TRUSTED_PROFILE = RpcMethod(
+    SERVICE, "complete_trusted_profile", SamlResponse, Account,
+    summary="The login node's signed SAML response: authenticate when its PESEL matches.")
+QUALIFIED_SIGNATURE_STATEMENT = RpcMethod(
+    SERVICE, "qualified_signature_statement", AccountRef, Statement,
+    summary="An identity statement with a one-use challenge, to sign with a qualified signature.")
+AUTHENTICATE_QUALIFIED_SIGNATURE = RpcMethod(
+    SERVICE, "authenticate_qualified_signature", SignedStatementOf, Account,
+    summary="The statement signed as XAdES: verify the signature, the chain and the PESEL.")
+TELEPIN_STATUS = RpcMethod(SERVICE, "telepin_status", AccountRef, TelePinStatus,
+                           summary="Whether the account has a telePIN, and whether it is blocked.")
+SET_TELEPIN = RpcMethod(SERVICE, "set_telepin", TelePinChange, TelePinStatus,
+                        summary="Set or change the telePIN (level authenticated); unblocks it.")
+DISABLE_TELEPIN = RpcMethod(SERVICE, "disable_telepin", AccountRef, TelePinStatus,
+                            summary="Remove the telePIN (level authenticated).")
+IDENTIFY_CALLER = RpcMethod(
+    SERVICE, "identify_caller", CallerCheck, Caller,
+    summary="Staff (consultant): the caller by phone number and telePIN, or one refusal.")
+GRANT_MANDATE = RpcMethod(SERVICE, "grant_mandate", MandateGrantArgs, Mandate,
+                          summary="Staff (tax_officer): grant a mandate from a paper authorisation.")
+REVOKE_MANDATE = RpcMethod(SERVICE, "revoke_mandate", MandateRef, Mandate,
+                           summary="Revoke a mandate (its principal, its agent or staff).")
+MANDATES = RpcMethod(SERVICE, "mandates", AccountRef, AccountMandates,
+                     summary="The account's mandates as agent and as principal.")
+ACTING_FOR = RpcMethod(SERVICE, "acting_for", SessionToken, ActingFor,
+                       summary="Whom the session acts for, re-checked against the mandates.")
+SWITCH_ACTING_FOR = RpcMethod(SERVICE, "switch_acting_for", SubjectSwitch, ActingFor,
+                              summary="Act for a principal (by a valid mandate) or for yourself.")
+DELETE_WRONG_ACCOUNT = RpcMethod(
+    SERVICE, "delete_wrong_account", WrongAccountDeletion, Deleted,
+    summary="Staff (tax_officer): delete an account registered on someone else's PESEL.")
+
+
+class AccountAuthenticatedV1(EventPayload):
+    account_id = fields.UUID(required=True)
+    method = fields.String(required=True, validate=validate.OneOf(METHODS))
+    authenticated_at = fields.AwareDateTime(required=True)
+
+
+ACCOUNT_AUTHENTICATED = Event(SERVICE, "account_authenticated", 1, AccountAuthenticatedV1)
+
 # --- messages (Polish, English) -------------------------------------------------------
 # --- account life: password reset and change, phone verification, profile, sessions -----
 class PasswordResetRequest(StrictSchema):
@@ -549,4 +752,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "staff.cannot_demote_self": ("Nie możesz odebrać sobie roli administratora ani się dezaktywować.",
                                  "You cannot remove your own admin role or deactivate yourself."),
     "staff.login_taken": ("Ten login pracownika jest już zajęty.", "This staff login is already taken."),
+    # authentication levels, telePIN, representation, PESEL disputes
+    "level.already_authenticated": ("Konto jest już uwierzytelnione.", "The account is already authenticated."),
+    "level.email_not_verified": ("Najpierw zweryfikuj adres e-mail.", "Verify your e-mail address first."),
+    "authentication.pesel_mismatch": (
+        "Numer PESEL nie zgadza się z numerem PESEL konta.",
+        "The PESEL does not match the account's PESEL."),
+    "authentication.request_invalid": (
+        "Logowanie profilem zaufanym wygasło lub zostało już użyte. Zacznij od nowa.",
+        "The trusted-profile login expired or was already used. Please start again."),
+    "authentication.response_invalid": (
+        "Nie udało się potwierdzić odpowiedzi węzła krajowego.",
+        "The response of the national login node could not be verified."),
+    "authentication.node_unavailable": (
+        "Węzeł krajowy jest chwilowo niedostępny. Spróbuj za chwilę.",
+        "The national login node is unavailable. Please try again shortly."),
+    "signature.invalid": ("Podpis jest nieprawidłowy albo dokument zmieniono po podpisaniu.",
+                          "The signature is invalid or the document changed after signing."),
+    "signature.untrusted": (
+        "Certyfikat podpisu nie pochodzi od zaufanego dostawcy usług zaufania lub jest nieważny.",
+        "The signing certificate is not from a trusted service provider or is not valid."),
+    "signature.no_pesel": ("Certyfikat podpisu nie zawiera numeru PESEL.",
+                           "The signing certificate has no PESEL."),
+    "signature.statement_invalid": (
+        "Podpisany dokument nie jest oświadczeniem pobranym dla tego konta lub wygasł. Pobierz nowy.",
+        "The signed document is not the statement issued for this account, or it expired. Get a new one."),
+    "document_number.invalid": ("Numer dokumentu: 5–20 liter i cyfr.", "Document number: 5–20 letters and digits."),
+    "telepin.format": ("telePIN składa się z dokładnie 6 cyfr.", "The telePIN has exactly 6 digits."),
+    "telepin.identical_digits": ("telePIN nie może składać się z identycznych cyfr (np. 111111).",
+                                 "The telePIN may not be all identical digits (e.g. 111111)."),
+    "telepin.sequence": ("telePIN nie może składać się z kolejnych cyfr (np. 123456 lub 654321).",
+                         "The telePIN may not be consecutive digits (e.g. 123456 or 654321)."),
+    "telepin.mismatch": ("Wpisane kody telePIN różnią się.", "The two telePIN entries differ."),
+    "telepin.refused": ("Nie udało się potwierdzić tożsamości rozmówcy.", "The caller could not be identified."),
+    "mandate.principal_invalid": ("Mocodawca: podaj prawidłowy PESEL lub NIP.",
+                                  "Principal: enter a valid PESEL or NIP."),
+    "mandate.organisation_needs_nip": ("Użytkownik konta organizacji działa dla NIP-u firmy.",
+                                       "An organisation account user acts for a company's NIP."),
+    "mandate.scopes_invalid": ("Zakres: view, pay lub submit.", "Scope: view, pay or submit."),
+    "mandate.period_invalid": ("Data końca nie może być wcześniejsza niż data początku.",
+                               "The end date may not be before the start date."),
+    "mandate.agent_unknown": ("Nie ma konta pełnomocnika.", "The agent's account does not exist."),
+    "mandate.agent_is_principal": ("Pełnomocnik nie może być własnym mocodawcą.",
+                                   "The agent cannot be their own principal."),
+    "dispute.account_authenticated": (
+        "Konto zostało uwierzytelnione numerem PESEL; nie można go usunąć w trybie sporu.",
+        "The account proved its PESEL; it cannot be deleted as a dispute."),
 }

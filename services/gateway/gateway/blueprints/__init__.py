@@ -1,6 +1,17 @@
 """One blueprint per resource. `ALWAYS` are registered everywhere, `DEVELOPMENT` only
 where the configuration allows development aids (never in production)."""
-from gateway.blueprints import account, dev, devices, health, registration, sessions
+from gateway.blueprints import (
+    account,
+    authentication,
+    dev,
+    devices,
+    health,
+    mandates,
+    registration,
+    sessions,
+    telepin,
+)
 
-ALWAYS = (registration.bp, sessions.bp, health.bp, account.bp, devices.bp)
+ALWAYS = (registration.bp, sessions.bp, health.bp, account.bp, devices.bp, authentication.bp, telepin.bp,
+          mandates.bp)
 DEVELOPMENT = (dev.bp,)

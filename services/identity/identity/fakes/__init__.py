@@ -1,0 +1,1 @@
+"""Local stand-ins for outside providers, speaking their real protocols (development and tests)."""
