@@ -1,7 +1,9 @@
 """Fast writes inside the unit of work's transaction: COPY for many rows."""
 import io
 import uuid
+from contextlib import contextmanager
 
+import psycopg2.extensions
 import sqlalchemy as sa
 
 
@@ -23,8 +25,22 @@ def copy_rows(session, table: sa.Table | str, columns: tuple[str, ...], rows) ->
     buffer.seek(0)
     name = table if isinstance(table, str) else table.name
     cursor = session.connection().connection.driver_connection.cursor()
-    cursor.copy_expert(f"COPY {name} ({', '.join(columns)}) FROM STDIN", buffer)
+    with _blocking():
+        cursor.copy_expert(f"COPY {name} ({', '.join(columns)}) FROM STDIN", buffer)
     return count
+
+
+@contextmanager
+def _blocking():
+    """psycopg2 refuses COPY under eventlet's wait callback (nameko workers are green). COPY runs
+    blocking for its few hundred milliseconds: nothing yields meanwhile, so no other greenlet
+    sees the callback unset."""
+    callback = psycopg2.extensions.get_wait_callback()
+    psycopg2.extensions.set_wait_callback(None)
+    try:
+        yield
+    finally:
+        psycopg2.extensions.set_wait_callback(callback)
 
 
 def new_id() -> str:

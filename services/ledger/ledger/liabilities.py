@@ -91,7 +91,7 @@ def _retire(session, old_id: str, new_id_: str) -> None:
 
 def _payments_on(session, liability_id: str) -> list[str]:
     return list(session.scalars(sa.text(
-        "SELECT a.payment_id FROM allocations a JOIN installments i ON i.id = a.installment_id "
+        "SELECT a.payment_id::text FROM allocations a JOIN installments i ON i.id = a.installment_id "
         "JOIN payments p ON p.id = a.payment_id WHERE i.liability_id = :lid "
         "GROUP BY a.payment_id, p.paid_on HAVING sum(a.grosze) <> 0 ORDER BY p.paid_on, a.payment_id"),
         {"lid": liability_id}))
@@ -101,9 +101,9 @@ def credit_overpayments(session, account_id: str) -> int:
     """Credit the account's overpayments against its open installments (OP art. 76):
     each overpayment is allocated again as of its payment's date. Returns grosze credited."""
     rows = session.execute(sa.text(
-        "SELECT a.payment_id, p.paid_on, sum(a.grosze) FROM allocations a JOIN payments p ON p.id = a.payment_id "
+        "SELECT a.payment_id::text, p.paid_on, sum(a.grosze) FROM allocations a JOIN payments p ON p.id = a.payment_id "
         "WHERE a.tax_account_id = :aid AND a.kind = 'overpayment' GROUP BY 1, 2 HAVING sum(a.grosze) > 0 "
-        "ORDER BY p.paid_on, a.payment_id"), {"aid": account_id}).all()
+        "ORDER BY 2, 1"), {"aid": account_id}).all()
     if not rows:
         return 0
     state = postings.load_states(session, [account_id])[account_id]

@@ -78,8 +78,8 @@ def payments_of(session, account_ids: list[str], limit: int = 200) -> list[dict]
 
 def overpayments_of(session, account_ids: list[str]) -> list[dict]:
     rows = session.execute(sa.text(
-        "SELECT a.tax_account_id, a.payment_id, p.paid_on, sum(a.grosze) AS grosze FROM allocations a "
-        "JOIN payments p ON p.id = a.payment_id WHERE a.tax_account_id = ANY(:ids) AND a.kind = 'overpayment' "
+        "SELECT a.tax_account_id::text, a.payment_id::text, p.paid_on, sum(a.grosze) AS grosze FROM allocations a "
+        "JOIN payments p ON p.id = a.payment_id WHERE a.tax_account_id = ANY(CAST(:ids AS uuid[])) AND a.kind = 'overpayment' "
         "GROUP BY 1, 2, 3 HAVING sum(a.grosze) > 0 ORDER BY p.paid_on"), {"ids": account_ids}).all()
     return [{"tax_account_id": r.tax_account_id, "payment_id": r.payment_id, "paid_on": r.paid_on,
              "grosze": r.grosze} for r in rows]
@@ -98,14 +98,14 @@ def balance_of(session, account_ids: list[str], today: date) -> dict:
     was allocated (principal + interest + reminder costs + overpayments)."""
     assessed, paid = session.execute(sa.text(
         "SELECT coalesce(sum(amount_grosze), 0), coalesce(sum(paid_grosze), 0) FROM installments "
-        "WHERE tax_account_id = ANY(:ids) AND active"), {"ids": account_ids}).one()
+        "WHERE tax_account_id = ANY(CAST(:ids AS uuid[])) AND active"), {"ids": account_ids}).one()
     by_kind = dict(session.execute(sa.text(
-        "SELECT kind, sum(grosze) FROM allocations WHERE tax_account_id = ANY(:ids) GROUP BY kind"),
+        "SELECT kind, sum(grosze) FROM allocations WHERE tax_account_id = ANY(CAST(:ids AS uuid[])) GROUP BY kind"),
         {"ids": account_ids}).all())
     received = session.scalar(sa.text("SELECT coalesce(sum(amount_grosze), 0) FROM payments "
-                                      "WHERE tax_account_id = ANY(:ids)"), {"ids": account_ids})
+                                      "WHERE tax_account_id = ANY(CAST(:ids AS uuid[]))"), {"ids": account_ids})
     refunded = -session.scalar(sa.text("SELECT coalesce(sum(grosze), 0) FROM allocations "
-                                       "WHERE tax_account_id = ANY(:ids) AND operation = 'refund'"),
+                                       "WHERE tax_account_id = ANY(CAST(:ids AS uuid[])) AND operation = 'refund'"),
                                {"ids": account_ids})
     states = postings.load_states(session, account_ids)
     interest_today = sum(i.interest_owed(today) for s in states.values() for i in s.installments)

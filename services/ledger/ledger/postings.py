@@ -64,8 +64,8 @@ def load_states(session, account_ids) -> dict[str, allocation.AccountState]:
     if not ids:
         return states
     rows = session.execute(sa.text(
-        "SELECT id, tax_account_id, liability_id, due_date, amount_grosze - paid_grosze, interest_paid_grosze "
-        "FROM installments WHERE tax_account_id = ANY(:ids) AND active AND paid_grosze < amount_grosze"),
+        "SELECT id::text, tax_account_id::text, liability_id::text, due_date, amount_grosze - paid_grosze, interest_paid_grosze "
+        "FROM installments WHERE tax_account_id = ANY(CAST(:ids AS uuid[])) AND active AND paid_grosze < amount_grosze"),
         {"ids": ids}).all()
     open_installments = {}
     for inst_id, account_id, liability_id, due, outstanding, interest_paid in rows:
@@ -74,14 +74,14 @@ def load_states(session, account_ids) -> dict[str, allocation.AccountState]:
         states[account_id].installments.append(item)
     if open_installments:
         for inst_id, paid_on, grosze in session.execute(sa.text(
-                "SELECT a.installment_id, p.paid_on, sum(a.grosze) FROM allocations a "
+                "SELECT a.installment_id::text, p.paid_on, sum(a.grosze) FROM allocations a "
                 "JOIN payments p ON p.id = a.payment_id JOIN installments i ON i.id = a.installment_id "
-                "WHERE a.installment_id = ANY(:ids) AND a.kind = 'principal' AND p.paid_on > i.due_date "
+                "WHERE a.installment_id = ANY(CAST(:ids AS uuid[])) AND a.kind = 'principal' AND p.paid_on > i.due_date "
                 "GROUP BY 1, 2 HAVING sum(a.grosze) > 0"), {"ids": list(open_installments)}):
             open_installments[inst_id].late_payments.append((paid_on, grosze))
     for reminder_id, account_id, unpaid in session.execute(sa.text(
-            "SELECT id, tax_account_id, cost_grosze - cost_paid_grosze FROM reminders "
-            "WHERE tax_account_id = ANY(:ids) AND cost_paid_grosze < cost_grosze ORDER BY issued_on, id"),
+            "SELECT id::text, tax_account_id::text, cost_grosze - cost_paid_grosze FROM reminders "
+            "WHERE tax_account_id = ANY(CAST(:ids AS uuid[])) AND cost_paid_grosze < cost_grosze ORDER BY issued_on, id"),
             {"ids": ids}):
         states[account_id].reminders.append(allocation.OpenReminder(reminder_id, unpaid))
     for state in states.values():
@@ -89,8 +89,9 @@ def load_states(session, account_ids) -> dict[str, allocation.AccountState]:
     return states
 
 
-def _insert_new(session, batch: list[IncomingPayment]) -> tuple[dict[str, str], dict[str, str]]:
-    """Insert payments whose key is new. Returns (key -> id of the new ones, key -> id of duplicates)."""
+def _insert_new(session, batch: list[IncomingPayment]):
+    """Insert payments whose key is new. Returns (key -> id of the new ones, key -> id of
+    duplicates, the first payment of each key: a key repeated in one batch is one payment)."""
     proposed = {}
     for item in batch:
         proposed.setdefault(item.idempotency_key, (new_id(), item))
@@ -109,23 +110,21 @@ def _insert_new(session, batch: list[IncomingPayment]) -> tuple[dict[str, str], 
     duplicates = dict(session.execute(
         sa.select(payments.c.idempotency_key, payments.c.id).where(payments.c.idempotency_key.in_(duplicate_keys)))
         .all()) if duplicate_keys else {}
-    return new, duplicates
+    return new, duplicates, [item for _, item in proposed.values()]
 
 
 def post(session, batch: list[IncomingPayment], subjects: dict[str, tuple[str, str]] | None = None) -> list[Posted]:
     """Post a batch; one `Posted` per distinct key, in input order. `subjects` maps a tax account
     id to (subject, tax type) when the caller has it (saves a query)."""
     lock_accounts(session, (p.tax_account_id for p in batch))
-    new, duplicates = _insert_new(session, batch)
+    new, duplicates, distinct = _insert_new(session, batch)
     account_info = subjects or _account_info(session, {p.tax_account_id for p in batch})
     states = load_states(session, {p.tax_account_id for p in batch if p.idempotency_key in new})
     results, allocation_rows, line_rows = {}, [], []
     installment_delta = defaultdict(lambda: [0, 0])
     reminder_delta = defaultdict(int)
-    for item in sorted(batch, key=lambda p: p.paid_on):
+    for item in sorted(distinct, key=lambda p: p.paid_on):
         key = item.idempotency_key
-        if key in results:
-            continue
         if key not in new:
             results[key] = Posted(duplicates[key], key, True, item.tax_account_id)
             continue
@@ -184,7 +183,8 @@ def undo_allocations(session, payment_id: str, operation: str) -> list[tuple[str
     """Reverse a payment's current allocations (negative rows, history kept); return what was
     reversed as (kind, grosze, tax account id)."""
     current = session.execute(sa.text(
-        "SELECT kind, installment_id, reminder_id, tax_account_id, sum(grosze) AS grosze FROM allocations "
+        "SELECT kind, installment_id::text, reminder_id::text, tax_account_id::text, sum(grosze) AS grosze "
+        "FROM allocations "
         "WHERE payment_id = :pid GROUP BY 1, 2, 3, 4 HAVING sum(grosze) <> 0"),
         {"pid": payment_id}).all()
     rows, installment_delta, reminder_delta = [], defaultdict(lambda: [0, 0]), defaultdict(int)

@@ -38,8 +38,9 @@ def test_payment_and_rebooking_lines_balance(parts):
 
 
 def test_zbp_examples_from_the_recommendation():
+    expected = "1234567890|PL|92124012340001567890123456|001200|Odbiorca 1|FV 1234/34/2012|||"
     assert transfer_qr.zbp_string("1234567890", "92124012340001567890123456", 12_00, "Odbiorca 1",
-                                  "FV 1234/34/2012") == "1234567890|PL|92124012340001567890123456|001200|Odbiorca 1|FV 1234/34/2012|||"
+                                  "FV 1234/34/2012") == expected
     assert transfer_qr.zbp_string("", "92124012340001567890123456", 12_00, "Odbiorca 1", "Przelew ekspress") == \
         "|PL|92124012340001567890123456|001200|Odbiorca 1|Przelew ekspress|||"
 

@@ -29,7 +29,8 @@ def test_camt053_v08_party_nesting_and_structured_reference():
 
 
 def test_camt053_iso_example_without_decimals():
-    entries = list(statements.parse_camt053(str(FIXTURES / "camt053.001.04_iso20022-official-business-example_SEK.xml")))
+    name = "camt053.001.04_iso20022-official-business-example_SEK.xml"
+    entries = list(statements.parse_camt053(str(FIXTURES / name)))
     mueller = next(e for e in entries if e.payer_name == "MUELLER")
     assert mueller.amount_grosze == 105_678_50 and mueller.booked_on == date(2010, 10, 18)
 
