@@ -65,7 +65,8 @@ def on_notification(session, operator: Przelewy24, notification: dict) -> tuple[
     except OperatorError as exc:
         raise ServiceUnavailable("operator.unavailable") from exc
     liabilities = {row.liability_id for row in session.execute(sa.text(
-        "SELECT liability_id::text AS liability_id FROM installments WHERE id = ANY(CAST(:ids AS uuid[]))"), {"ids": payment.installment_ids})}
+        "SELECT liability_id::text AS liability_id FROM installments WHERE id = ANY(CAST(:ids AS "
+        "uuid[]))"), {"ids": payment.installment_ids})}
     posted = postings.post(session, [postings.IncomingPayment(
         idempotency_key=f"p24:{notification['orderId']}", amount_grosze=payment.amount_grosze, paid_on=today(),
         source="online", tax_account_id=payment.tax_account_id, title=notification["statement"],

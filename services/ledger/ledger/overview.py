@@ -79,7 +79,8 @@ def payments_of(session, account_ids: list[str], limit: int = 200) -> list[dict]
 def overpayments_of(session, account_ids: list[str]) -> list[dict]:
     rows = session.execute(sa.text(
         "SELECT a.tax_account_id::text, a.payment_id::text, p.paid_on, sum(a.grosze) AS grosze FROM allocations a "
-        "JOIN payments p ON p.id = a.payment_id WHERE a.tax_account_id = ANY(CAST(:ids AS uuid[])) AND a.kind = 'overpayment' "
+        "JOIN payments p ON p.id = a.payment_id WHERE a.tax_account_id = ANY(CAST(:ids AS uuid[])) AND a.kind "
+        "= 'overpayment' "
         "GROUP BY 1, 2, 3 HAVING sum(a.grosze) > 0 ORDER BY p.paid_on"), {"ids": account_ids}).all()
     return [{"tax_account_id": r.tax_account_id, "payment_id": r.payment_id, "paid_on": r.paid_on,
              "grosze": r.grosze} for r in rows]

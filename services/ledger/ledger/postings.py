@@ -64,8 +64,10 @@ def load_states(session, account_ids) -> dict[str, allocation.AccountState]:
     if not ids:
         return states
     rows = session.execute(sa.text(
-        "SELECT id::text, tax_account_id::text, liability_id::text, due_date, amount_grosze - paid_grosze, interest_paid_grosze "
-        "FROM installments WHERE tax_account_id = ANY(CAST(:ids AS uuid[])) AND active AND paid_grosze < amount_grosze"),
+        "SELECT id::text, tax_account_id::text, liability_id::text, due_date, amount_grosze - paid_grosze, "
+        "interest_paid_grosze "
+        "FROM installments WHERE tax_account_id = ANY(CAST(:ids AS uuid[])) AND active AND paid_grosze < "
+        "amount_grosze"),
         {"ids": ids}).all()
     open_installments = {}
     for inst_id, account_id, liability_id, due, outstanding, interest_paid in rows:
@@ -76,12 +78,14 @@ def load_states(session, account_ids) -> dict[str, allocation.AccountState]:
         for inst_id, paid_on, grosze in session.execute(sa.text(
                 "SELECT a.installment_id::text, p.paid_on, sum(a.grosze) FROM allocations a "
                 "JOIN payments p ON p.id = a.payment_id JOIN installments i ON i.id = a.installment_id "
-                "WHERE a.installment_id = ANY(CAST(:ids AS uuid[])) AND a.kind = 'principal' AND p.paid_on > i.due_date "
+                "WHERE a.installment_id = ANY(CAST(:ids AS uuid[])) AND a.kind = 'principal' AND p.paid_on > "
+                "i.due_date "
                 "GROUP BY 1, 2 HAVING sum(a.grosze) > 0"), {"ids": list(open_installments)}):
             open_installments[inst_id].late_payments.append((paid_on, grosze))
     for reminder_id, account_id, unpaid in session.execute(sa.text(
             "SELECT id::text, tax_account_id::text, cost_grosze - cost_paid_grosze FROM reminders "
-            "WHERE tax_account_id = ANY(CAST(:ids AS uuid[])) AND cost_paid_grosze < cost_grosze ORDER BY issued_on, id"),
+            "WHERE tax_account_id = ANY(CAST(:ids AS uuid[])) AND cost_paid_grosze < cost_grosze ORDER BY "
+            "issued_on, id"),
             {"ids": ids}):
         states[account_id].reminders.append(allocation.OpenReminder(reminder_id, unpaid))
     for state in states.values():

@@ -23,7 +23,8 @@ def cost_on(day: date) -> int:
 
 def overdue_without_reminder(session, on: date, days_overdue: int, limit: int = 1000):
     return session.execute(sa.text(
-        "SELECT i.id::text AS id, i.tax_account_id::text AS tax_account_id, i.due_date, i.amount_grosze - i.paid_grosze AS outstanding, "
+        "SELECT i.id::text AS id, i.tax_account_id::text AS tax_account_id, i.due_date, i.amount_grosze - "
+        "i.paid_grosze AS outstanding, "
         "t.subject, t.tax_type, t.account_number FROM installments i "
         "JOIN tax_accounts t ON t.id = i.tax_account_id "
         "LEFT JOIN reminders r ON r.installment_id = i.id "
