@@ -13,7 +13,8 @@ from ledger.models import Base, installments, payments, tax_accounts
 from ledger.operator import Przelewy24
 from portal_shared import authz
 from portal_shared.config import Config
-from portal_shared.contracts import declarations, identity
+from portal_shared.contracts import declarations
+from portal_shared.contracts import identity as identity_contract
 from portal_shared.contracts import ledger as contract
 from portal_shared.db import Database
 from portal_shared.entrypoints import handles, rpc_method
@@ -36,7 +37,7 @@ class Service(HealthCheck):
 
     db = Database(contract.SERVICE, Base.metadata)
     log = LoggingContext()
-    identity = RpcProxy(identity.SERVICE)   # `authz.require(self, ...)` calls identity through it
+    identity = RpcProxy(identity_contract.SERVICE)   # `authz.require(self, ...)` calls identity through it
 
     # --- queries ------------------------------------------------------------------------
     def _accounts(self, actor: dict, subject: str, scope: str = "view") -> list[str]:
@@ -245,7 +246,7 @@ class Service(HealthCheck):
                                            str(event["declaration_id"]))
             self.log.info("overpayment_refunded", requested=claim["amount_grosze"], refunded=refunded)
 
-    @handles(identity.ACCOUNT_DELETED)
+    @handles(identity_contract.ACCOUNT_DELETED)
     def on_account_deleted(self, event):
         # Tax records belong to the taxpayer (the PESEL), not to a portal account: they stay.
         # The ledger stores nothing bound to an account id, so there is nothing to remove.
