@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import requests
 import sqlalchemy as sa
+from helpers import VALID_PESEL, sign_in_authenticated
 from nameko.standalone.events import event_dispatcher
 
-from helpers import VALID_PESEL, sign_in_authenticated
 from ledger.fakes import camt053
-from portal_shared.contracts import declarations
+from portal_shared.contracts import declarations, identity
 from portal_shared.contracts import ledger as contract
 from portal_shared.testing import free_port, start_process
 
@@ -201,3 +201,44 @@ def test_public_interest_calculator_worked_example(client, system):
     assert body["charged_grosze"] == 849_00
     bad = client.get("/api/v1/interest-calculator?amount=abc&due_date=2023-03-15&payment_date=x")
     assert bad.status_code == 400 and set(bad.get_json()["error"]["fields"]) == {"amount", "payment_date"}
+
+
+def accept(nameko_config, subject, **effect):
+    payload = declarations.DECLARATION_ACCEPTED.build(
+        declaration_id=str(uuid.uuid4()), case_id=str(uuid.uuid4()), form_code="WYJ-WPL",
+        submitter_account_id=str(uuid.uuid4()), subject=subject, **effect)
+    event_dispatcher(nameko_config)("declarations", "declaration_accepted", payload)
+
+
+def test_explanation_of_payment_purpose_and_refund_claim_arrive_as_accepted_declarations(
+        client, taxpayer, rpc, nameko_config, service_databases):
+    headers = taxpayer["headers"]
+    accept_assessment(nameko_config, VALID_PESEL, 120_00, tax_year=NEXT_YEAR, tax_type="waste_fee")
+    waste = wait_for(lambda: [x for x in client.get(f"/api/v1/taxpayers/{VALID_PESEL}/liabilities",
+                                                    headers=headers).get_json() if x["annual_amount_grosze"] == 120_00])
+    property_account = client.get(f"/api/v1/taxpayers/{VALID_PESEL}/tax-accounts", headers=headers
+                                  ).get_json()
+    number = next(a for a in property_account if a["tax_type"] == "property_tax")["account_number"]
+    contract.POST_CASH_PAYMENT(rpc, actor=OFFICER, idempotency_key="desk-explain-1", account_number=number,
+                               amount_grosze=200_00, paid_on=f"{NEXT_YEAR - 1}-12-01")
+    accept(nameko_config, VALID_PESEL, rebooking={"payment_date": f"{NEXT_YEAR - 1}-12-01", "amount_grosze": 200_00,
+                                                  "payment_reference": None,
+                                                  "target_liability_id": waste[0]["liability_id"]})
+    balance = wait_for(lambda: (b := client.get(f"/api/v1/taxpayers/{VALID_PESEL}/balance", headers=headers
+                                                ).get_json())["overpayment_grosze"] == 80_00 and b)
+    assert balance["paid_grosze"] == 120_00 and balance["reconciles"]
+    accept(nameko_config, VALID_PESEL, refund_claim={"amount_grosze": 80_00,
+                                                     "bank_account": "61109010140000071219812874"})
+    refunded = wait_for(lambda: (b := client.get(f"/api/v1/taxpayers/{VALID_PESEL}/balance", headers=headers
+                                                 ).get_json())["refunded_grosze"] == 80_00 and b)
+    assert refunded["overpayment_grosze"] == 0 and refunded["reconciles"]
+    # A deleted portal account does not take the taxpayer's records with it.
+    deleted = identity.ACCOUNT_DELETED.build(account_id=taxpayer["account_id"], pesel=VALID_PESEL,
+                                             reason="wrong_person")
+    event_dispatcher(nameko_config)("identity", "account_deleted", deleted)
+    engine = sa.create_engine(service_databases.url("ledger"))
+    with engine.connect() as conn:
+        wait_for(lambda: conn.execute(sa.text("SELECT 1 FROM processed_events WHERE event_id = :e"),
+                                      {"e": deleted["event_id"]}).first())
+    engine.dispose()
+    assert contract.OVERVIEW(rpc, actor={**OFFICER, "pesel": VALID_PESEL}, subject=VALID_PESEL)["payments"]
