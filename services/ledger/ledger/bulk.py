@@ -6,28 +6,30 @@ from contextlib import contextmanager
 import psycopg2.extensions
 import sqlalchemy as sa
 
+ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
 
 def _text(value) -> str:
+    kind = type(value)
+    if kind is str:
+        special = "\\" in value or "\t" in value or "\n" in value or "\r" in value
+        return value.translate(ESCAPES) if special else value
     if value is None:
         return "\\N"
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return str(value)
 
 
 def copy_rows(session, table: sa.Table | str, columns: tuple[str, ...], rows) -> int:
     """COPY `rows` (tuples in `columns` order) into `table`; returns how many were written."""
-    buffer = io.StringIO()
-    count = 0
-    for row in rows:
-        buffer.write("\t".join(_text(v) for v in row) + "\n")
-        count += 1
-    if not count:
+    lines = ["\t".join(map(_text, row)) for row in rows]
+    if not lines:
         return 0
-    buffer.seek(0)
+    buffer = io.StringIO("\n".join(lines) + "\n")
     name = table if isinstance(table, str) else table.name
     cursor = session.connection().connection.driver_connection.cursor()
     with _blocking():
         cursor.copy_expert(f"COPY {name} ({', '.join(columns)}) FROM STDIN", buffer)
-    return count
+    return len(lines)
 
 
 @contextmanager

@@ -5,7 +5,6 @@ flat); a job that fails part-way can run again, and the entries it already poste
 recognised by their idempotency keys. The same file (by SHA-256) is one job: importing it again
 returns the first job's report.
 """
-import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -16,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from ledger import matching, postings, statements
 from ledger.bulk import copy_rows, new_id
-from ledger.models import import_jobs, tax_accounts
+from ledger.models import import_jobs
 from portal_shared.contracts import ledger as contract
 
 CHUNK = 10_000
@@ -31,7 +30,7 @@ def _chunks(entries: Iterable, size: int) -> Iterator[list]:
 
 def parse(raw: bytes, fmt: str) -> Iterator[statements.Entry]:
     if fmt == "camt053":
-        return statements.parse_camt053(io.BytesIO(raw))
+        return statements.parse_camt053(raw)
     if fmt == "mt940":
         return statements.parse_mt940(raw)
     raise ValueError(f"unknown statement format {fmt!r}")
@@ -58,10 +57,11 @@ def matcher_for(session, chunk: list[statements.Entry]) -> matching.Matcher:
         numbers.add(entry.credited_account[-26:])
         numbers.update(matching.account_numbers_in(entry.title))
         subjects.update(matching.identifiers_in(entry.title))
-    rows = session.execute(sa.select(tax_accounts.c.id, tax_accounts.c.subject, tax_accounts.c.tax_type,
-                                     tax_accounts.c.account_number).where(sa.or_(
-                                         tax_accounts.c.account_number.in_(numbers),
-                                         tax_accounts.c.subject.in_(subjects)))).all()
+    # Arrays, not IN lists: 10,000 bound parameters cost more to compile than to run.
+    rows = session.execute(sa.text(
+        "SELECT id::text, subject, tax_type, account_number FROM tax_accounts "
+        "WHERE account_number = ANY(:numbers) OR subject = ANY(:subjects)"),
+        {"numbers": sorted(numbers), "subjects": sorted(subjects)}).all()
     return matching.Matcher(rows)
 
 
@@ -127,8 +127,9 @@ def _emit_posted(session, events) -> None:
     """PAYMENT_POSTED for each matched payment, written to the outbox in bulk (one COPY)."""
     if not events:
         return
-    subjects = dict(session.execute(sa.select(tax_accounts.c.id, tax_accounts.c.subject).where(
-        tax_accounts.c.id.in_({p.tax_account_id for p, _ in events}))).all())
+    subjects = dict(session.execute(sa.text(
+        "SELECT id::text, subject FROM tax_accounts WHERE id = ANY(CAST(:ids AS uuid[]))"),
+        {"ids": list({p.tax_account_id for p, _ in events})}).all())
     now = datetime.now(UTC).isoformat()
     rows = []
     for posted, payment in events:

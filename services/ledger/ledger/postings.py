@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from ledger import allocation, journal
 from ledger.bulk import copy_rows, new_id
-from ledger.models import allocations, journal_lines, payments, tax_accounts
+from ledger.models import allocations, journal_lines, payments
 
 
 @dataclass
@@ -52,8 +52,8 @@ PAYMENT_COLUMNS = ("id", "idempotency_key", "source", "tax_account_id", "amount_
 def lock_accounts(session, account_ids) -> None:
     ids = sorted({a for a in account_ids if a})
     if ids:
-        session.execute(sa.select(tax_accounts.c.id).where(tax_accounts.c.id.in_(ids))
-                        .order_by(tax_accounts.c.id).with_for_update())
+        session.execute(sa.text("SELECT id FROM tax_accounts WHERE id = ANY(CAST(:ids AS uuid[])) "
+                                "ORDER BY id FOR UPDATE"), {"ids": ids})
 
 
 def load_states(session, account_ids) -> dict[str, allocation.AccountState]:
@@ -111,9 +111,9 @@ def _insert_new(session, batch: list[IncomingPayment]):
         "ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key")))
     new = {key: pid for key, (pid, _) in proposed.items() if key in inserted}
     duplicate_keys = [key for key in proposed if key not in inserted]
-    duplicates = dict(session.execute(
-        sa.select(payments.c.idempotency_key, payments.c.id).where(payments.c.idempotency_key.in_(duplicate_keys)))
-        .all()) if duplicate_keys else {}
+    duplicates = dict(session.execute(sa.text(
+        "SELECT idempotency_key, id::text FROM payments WHERE idempotency_key = ANY(:keys)"),
+        {"keys": duplicate_keys}).all()) if duplicate_keys else {}
     return new, duplicates, [item for _, item in proposed.values()]
 
 
@@ -178,9 +178,9 @@ def _account_info(session, account_ids) -> dict[str, tuple[str, str]]:
     ids = [a for a in account_ids if a]
     if not ids:
         return {}
-    return {row.id: (row.subject, row.tax_type) for row in session.execute(
-        sa.select(tax_accounts.c.id, tax_accounts.c.subject, tax_accounts.c.tax_type)
-        .where(tax_accounts.c.id.in_(ids)))}
+    return {row.id: (row.subject, row.tax_type) for row in session.execute(sa.text(
+        "SELECT id::text AS id, subject, tax_type FROM tax_accounts WHERE id = ANY(CAST(:ids AS uuid[]))"),
+        {"ids": ids})}
 
 
 def undo_allocations(session, payment_id: str, operation: str) -> list[tuple[str, int, str | None]]:
