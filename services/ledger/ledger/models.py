@@ -66,8 +66,8 @@ installments = sa.Table(
     sa.Column("paid_grosze", sa.BigInteger, nullable=False, server_default="0"),   # principal, kept in step
     sa.Column("interest_paid_grosze", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
-    sa.Index("ix_installments_open", "tax_account_id", "due_date",
-             postgresql_where=sa.text("active AND paid_grosze < amount_grosze")),
+    # Not on paid_grosze: postings update it, and an unindexed column keeps those updates HOT.
+    sa.Index("ix_installments_account", "tax_account_id", "due_date"),
     sa.Index("ix_installments_due", "due_date", "id", postgresql_where=sa.text("active")),
 )
 
@@ -111,7 +111,7 @@ allocations = sa.Table(
     sa.Column("operation", sa.Text, nullable=False),  # posting | rebooking | refund | credit
     sa.Column("booked_at", sa.DateTime(timezone=True), nullable=False, server_default=now),
     sa.Index("ix_allocations_installment", "installment_id", postgresql_where=sa.text("installment_id IS NOT NULL")),
-    sa.Index("ix_allocations_overpayment", "tax_account_id", postgresql_where=sa.text("kind = 'overpayment'")),
+    sa.Index("ix_allocations_account", "tax_account_id", "kind"),
 )
 
 journal_lines = sa.Table(

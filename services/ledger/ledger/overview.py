@@ -34,12 +34,12 @@ def tax_accounts_of(session, subject: str) -> list:
                            .order_by(tax_accounts.c.tax_type)).all()
 
 
-def installments_of(session, account_ids: list[str], today: date) -> list[dict]:
+def installments_of(session, account_ids: list[str], today: date, states=None) -> list[dict]:
     rows = session.execute(sa.select(installments, liabilities.c.tax_year).join(
         liabilities, liabilities.c.id == installments.c.liability_id).where(
         installments.c.tax_account_id.in_(account_ids), installments.c.active)
         .order_by(installments.c.due_date, installments.c.number)).all()
-    states = postings.load_states(session, account_ids)
+    states = states if states is not None else postings.load_states(session, account_ids)
     interest = {i.id: i.interest_owed(today) for s in states.values() for i in s.installments}
     return [{"installment_id": r.id, "liability_id": r.liability_id, "tax_account_id": r.tax_account_id,
              "tax_year": r.tax_year, "number": r.number, "due_date": r.due_date, "amount_grosze": r.amount_grosze,
@@ -94,7 +94,7 @@ def reminders_of(session, account_ids: list[str]) -> list[dict]:
              "cost_outstanding_grosze": r.cost_grosze - r.cost_paid_grosze} for r in rows]
 
 
-def balance_of(session, account_ids: list[str], today: date) -> dict:
+def balance_of(session, account_ids: list[str], today: date, states=None) -> dict:
     """Balance, and the check that it reconciles: what was received minus refunds equals what
     was allocated (principal + interest + reminder costs + overpayments)."""
     assessed, paid = session.execute(sa.text(
@@ -108,7 +108,7 @@ def balance_of(session, account_ids: list[str], today: date) -> dict:
     refunded = -session.scalar(sa.text("SELECT coalesce(sum(grosze), 0) FROM allocations "
                                        "WHERE tax_account_id = ANY(CAST(:ids AS uuid[])) AND operation = 'refund'"),
                                {"ids": account_ids})
-    states = postings.load_states(session, account_ids)
+    states = states if states is not None else postings.load_states(session, account_ids)
     interest_today = sum(i.interest_owed(today) for s in states.values() for i in s.installments)
     reminder_costs = sum(r.outstanding_cost_grosze for s in states.values() for r in s.reminders)
     overpayment = int(by_kind.get(allocation.OVERPAYMENT, 0))
@@ -123,9 +123,10 @@ def balance_of(session, account_ids: list[str], today: date) -> dict:
 def overview(session, subject: str, today: date) -> dict:
     accounts = tax_accounts_of(session, subject)
     ids = [a.id for a in accounts]
+    states = postings.load_states(session, ids)
     return {"subject": subject,
             "tax_accounts": [{"tax_account_id": a.id, "tax_type": a.tax_type, "account_number": a.account_number}
                              for a in accounts],
-            "liabilities": liabilities_of(session, ids), "installments": installments_of(session, ids, today),
+            "liabilities": liabilities_of(session, ids), "installments": installments_of(session, ids, today, states),
             "payments": payments_of(session, ids), "overpayments": overpayments_of(session, ids),
-            "reminders": reminders_of(session, ids), "balance": balance_of(session, ids, today)}
+            "reminders": reminders_of(session, ids), "balance": balance_of(session, ids, today, states)}

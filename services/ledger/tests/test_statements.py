@@ -76,9 +76,11 @@ def test_a_statement_with_a_dtd_is_refused_before_parsing():
     with pytest.raises(statements.UnsafeXml):
         list(statements.parse_camt053(raw))
     with pytest.raises(statements.UnsafeXml):   # hidden behind a comment and a processing instruction
-        list(statements.parse_camt053(b'<?xml version="1.0"?>\n<!-- x --><?pi y?>\n<!DOCTYPE d SYSTEM "file:///etc/passwd"><d/>'))
+        list(statements.parse_camt053(
+            b'<?xml version="1.0"?>\n<!-- x --><?pi y?>\n<!DOCTYPE d SYSTEM "file:///etc/passwd"><d/>'))
     # the real samples (a comment before the root element) pass
-    assert list(statements.parse_camt053((FIXTURES / "camt053.001.04_iso20022-official-business-example_SEK.xml").read_bytes()))
+    sample = FIXTURES / "camt053.001.04_iso20022-official-business-example_SEK.xml"
+    assert list(statements.parse_camt053(sample.read_bytes()))
 
 
 def test_matching_by_account_then_by_title():

@@ -130,8 +130,7 @@ def upgrade():
     )
     op.create_index('ix_allocations_installment', 'allocations', ['installment_id'],
                     postgresql_where=sa.text('installment_id IS NOT NULL'))
-    op.create_index('ix_allocations_overpayment', 'allocations', ['tax_account_id'],
-                    postgresql_where=sa.text("kind = 'overpayment'"))
+    op.create_index('ix_allocations_account', 'allocations', ['tax_account_id', 'kind'])
     op.create_index(op.f('ix_allocations_payment_id'), 'allocations', ['payment_id'], unique=False)
     op.create_table('installments',
     sa.Column('id', sa.UUID(as_uuid=False), nullable=False),
@@ -150,8 +149,7 @@ def upgrade():
     op.create_index('ix_installments_due', 'installments', ['due_date', 'id'],
                     postgresql_where=sa.text('active'))
     op.create_index(op.f('ix_installments_liability_id'), 'installments', ['liability_id'], unique=False)
-    op.create_index('ix_installments_open', 'installments', ['tax_account_id', 'due_date'],
-                    postgresql_where=sa.text('active AND paid_grosze < amount_grosze'))
+    op.create_index('ix_installments_account', 'installments', ['tax_account_id', 'due_date'])
     op.create_table('liability_components',
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
     sa.Column('liability_id', sa.UUID(as_uuid=False), nullable=False),
@@ -185,14 +183,12 @@ def downgrade():
     op.drop_table('reminders')
     op.drop_index(op.f('ix_liability_components_liability_id'), table_name='liability_components')
     op.drop_table('liability_components')
-    op.drop_index('ix_installments_open', table_name='installments',
-                  postgresql_where=sa.text('active AND paid_grosze < amount_grosze'))
+    op.drop_index('ix_installments_account', table_name='installments')
     op.drop_index(op.f('ix_installments_liability_id'), table_name='installments')
     op.drop_index('ix_installments_due', table_name='installments', postgresql_where=sa.text('active'))
     op.drop_table('installments')
     op.drop_index(op.f('ix_allocations_payment_id'), table_name='allocations')
-    op.drop_index('ix_allocations_overpayment', table_name='allocations',
-                  postgresql_where=sa.text("kind = 'overpayment'"))
+    op.drop_index('ix_allocations_account', table_name='allocations')
     op.drop_index('ix_allocations_installment', table_name='allocations',
                   postgresql_where=sa.text('installment_id IS NOT NULL'))
     op.drop_table('allocations')
