@@ -45,7 +45,9 @@ def main() -> int:
     print("seeding demo data", flush=True)
     run_step(str(BIN / "python"), "scripts/seed_demo.py")
     processes = {"mail sink": start("mail sink", str(BIN / "python"), "-m",
-                                    "notifications.fakes.mailsink")}
+                                    "notifications.fakes.mailsink"),
+                 "payment operator (fake)": start("payment operator (fake)", str(BIN / "python"), "-m",
+                                                  "ledger.fakes.przelewy24")}
     for service in SERVICES:
         processes[service] = start(service, str(BIN / "portal-run"), service)
     processes["gateway"] = start("gateway", str(BIN / "gunicorn"), "-c",

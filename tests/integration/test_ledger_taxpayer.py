@@ -242,3 +242,13 @@ def test_explanation_of_payment_purpose_and_refund_claim_arrive_as_accepted_decl
                                       {"e": deleted["event_id"]}).first())
     engine.dispose()
     assert contract.OVERVIEW(rpc, actor={**OFFICER, "pesel": VALID_PESEL}, subject=VALID_PESEL)["payments"]
+
+
+def test_unpaid_installments_due_on_a_day_in_pages(client, taxpayer, rpc):
+    installments = client.get(f"/api/v1/taxpayers/{VALID_PESEL}/installments", headers=taxpayer["headers"]
+                              ).get_json()
+    due = installments[1]["due_date"]
+    [page] = [contract.UNPAID_INSTALLMENTS_DUE(rpc, due_date=due, limit=10)]
+    assert [row["installment_id"] for row in page] == [installments[1]["installment_id"]]
+    assert page[0]["outstanding_grosze"] == 250_00 and page[0]["title"].startswith(VALID_PESEL)
+    assert contract.UNPAID_INSTALLMENTS_DUE(rpc, due_date=due, after_installment_id=page[0]["installment_id"]) == []
