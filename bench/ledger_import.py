@@ -111,7 +111,8 @@ def main():
                 "HAVING sum(debit_grosze) <> sum(credit_grosze)) AS u"))
         copy_s = plain_copy_seconds(engine, raw)
 
-        print(f"parse only (lxml iterparse):     {parsed:,} entries in {parse_s:.2f} s "
+        print(f"machine load average (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"parse only (ElementTree):              {parsed:,} entries in {parse_s:.2f} s "
               f"({parsed / parse_s:,.0f}/s)")
         print(f"import + match + allocate:       {report['posted']:,} payments in {import_s:.2f} s "
               f"({report['posted'] / import_s:,.0f} payments/s); matched {report['matched']:,}, "

@@ -111,6 +111,8 @@ def main():
         with engine.connect() as conn:
             counts = conn.execute(sa.text("SELECT (SELECT count(*) FROM payments), (SELECT count(*) FROM allocations), "
                                           "(SELECT count(*) FROM journal_lines)")).one()
+        load = os.getloadavg()[0]
+        print(f"machine load average (1 min): {load:.1f} on {os.cpu_count()} cores")
         print(f"dataset: {counts[0]:,} payments, {counts[1]:,} allocations, {counts[2]:,} journal lines, "
               f"{len(subjects):,} taxpayers ({time.perf_counter() - started:.0f} s)")
 
@@ -133,6 +135,11 @@ def main():
             for _ in range(50):
                 call(rng.choice(subjects))
             timings = [call(rng.choice(subjects)) for _ in range(args.calls)]
+            baseline = []
+            for _ in range(200):   # the bus and nameko alone: a health call does one trivial query
+                started = time.perf_counter()
+                rpc.ledger.health()
+                baseline.append((time.perf_counter() - started) * 1000)
         with Session(engine) as session:
             domain = []
             for _ in range(200):
@@ -141,6 +148,8 @@ def main():
                 domain.append((time.perf_counter() - started) * 1000)
         print(f"overview over RPC, {args.calls} calls: p50 {statistics.median(timings):.1f} ms, "
               f"p95 {percentile(timings, 0.95):.1f} ms, p99 {percentile(timings, 0.99):.1f} ms")
+        print(f"baseline: ledger.health over RPC: p50 {statistics.median(baseline):.1f} ms, "
+              f"p95 {percentile(baseline, 0.95):.1f} ms")
         print(f"overview in-process (queries only, 200 calls): p50 {statistics.median(domain):.1f} ms, "
               f"p95 {percentile(domain, 0.95):.1f} ms")
     finally:
