@@ -112,12 +112,12 @@ def main():
         copy_s = plain_copy_seconds(engine, raw)
 
         print(f"machine load average (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        print(f"parse only (ElementTree):              {parsed:,} entries in {parse_s:.2f} s "
+        print(f"parse only (ElementTree):        {parsed:,} entries in {parse_s:.2f} s "
               f"({parsed / parse_s:,.0f}/s)")
         print(f"import + match + allocate:       {report['posted']:,} payments in {import_s:.2f} s "
               f"({report['posted'] / import_s:,.0f} payments/s); matched {report['matched']:,}, "
               f"{allocations:,} allocations, {lines:,} journal lines, unbalanced entries: {unbalanced}")
-        print(f"same file again (one job, no-op): {again_s:.3f} s, duplicate_file={again['duplicate_file']}")
+        print(f"same file again (one job, no-op):  {again_s:.3f} s, duplicate_file={again['duplicate_file']}")
         print(f"PostgreSQL COPY of the same rows: {copy_s:.2f} s ({parsed / copy_s:,.0f} rows/s)")
     finally:
         engine.dispose()
