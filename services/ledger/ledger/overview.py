@@ -96,18 +96,19 @@ def reminders_of(session, account_ids: list[str]) -> list[dict]:
 
 def balance_of(session, account_ids: list[str], today: date, states=None) -> dict:
     """Balance, and the check that it reconciles: what was received minus refunds equals what
-    was allocated (principal + interest + reminder costs + overpayments)."""
-    assessed, paid = session.execute(sa.text(
-        "SELECT coalesce(sum(amount_grosze), 0), coalesce(sum(paid_grosze), 0) FROM installments "
-        "WHERE tax_account_id = ANY(CAST(:ids AS uuid[])) AND active"), {"ids": account_ids}).one()
-    by_kind = dict(session.execute(sa.text(
-        "SELECT kind, sum(grosze) FROM allocations WHERE tax_account_id = ANY(CAST(:ids AS uuid[])) GROUP BY kind"),
-        {"ids": account_ids}).all())
-    received = session.scalar(sa.text("SELECT coalesce(sum(amount_grosze), 0) FROM payments "
-                                      "WHERE tax_account_id = ANY(CAST(:ids AS uuid[]))"), {"ids": account_ids})
-    refunded = -session.scalar(sa.text("SELECT coalesce(sum(grosze), 0) FROM allocations "
-                                       "WHERE tax_account_id = ANY(CAST(:ids AS uuid[])) AND operation = 'refund'"),
-                               {"ids": account_ids})
+    was allocated (principal + interest + reminder costs + overpayments). One round trip."""
+    totals = session.execute(sa.text(
+        "SELECT (SELECT coalesce(sum(amount_grosze), 0) FROM installments WHERE tax_account_id = ANY(a.ids) "
+        "        AND active), "
+        "       (SELECT coalesce(sum(paid_grosze), 0) FROM installments WHERE tax_account_id = ANY(a.ids) AND active), "
+        "       (SELECT coalesce(sum(amount_grosze), 0) FROM payments WHERE tax_account_id = ANY(a.ids)), "
+        "       (SELECT coalesce(jsonb_object_agg(kind, total), '{}') FROM (SELECT kind, sum(grosze) AS total "
+        "        FROM allocations WHERE tax_account_id = ANY(a.ids) GROUP BY kind) AS k), "
+        "       (SELECT coalesce(sum(grosze), 0) FROM allocations WHERE tax_account_id = ANY(a.ids) "
+        "        AND operation = 'refund') "
+        "FROM (SELECT CAST(:ids AS uuid[]) AS ids) AS a"), {"ids": account_ids}).one()
+    assessed, paid, received, by_kind, refunded = (int(totals[0]), int(totals[1]), int(totals[2]), totals[3],
+                                                   -int(totals[4]))
     states = states if states is not None else postings.load_states(session, account_ids)
     interest_today = sum(i.interest_owed(today) for s in states.values() for i in s.installments)
     reminder_costs = sum(r.outstanding_cost_grosze for s in states.values() for r in s.reminders)
