@@ -45,7 +45,9 @@ def main() -> int:
     print("seeding demo data", flush=True)
     run_step(str(BIN / "python"), "scripts/seed_demo.py")
     processes = {"mail sink": start("mail sink", str(BIN / "python"), "-m",
-                                    "notifications.fakes.mailsink")}
+                                    "notifications.fakes.mailsink"),
+                 "payment operator (fake)": start("payment operator (fake)", str(BIN / "python"), "-m",
+                                                  "ledger.fakes.przelewy24")}
     processes["login node"] = start("fake login node (trusted profile)", str(BIN / "python"), "-m",
                                     "identity.fakes.login_node", "--port", "8090")
     for service in SERVICES:

@@ -50,12 +50,27 @@ class Config:
     saml_sp_entity_id: str = field(default_factory=lambda: env("SAML_SP_ENTITY_ID", ""))
     # Qualified signatures: PEM bundle of trusted CA certificates (the national trust list's).
     qes_trust_anchors_file: str = field(default_factory=lambda: env("QES_TRUST_ANCHORS_FILE", ""))
+    # Ledger: the office's bank account range for individual account numbers, the transfer
+    # recipient shown in QR codes, and after how many days an overdue installment gets a reminder.
+    ledger_bank_sort_code: str = field(default_factory=lambda: env("LEDGER_BANK_SORT_CODE", "10205356"))
+    ledger_office_prefix: str = field(default_factory=lambda: env("LEDGER_OFFICE_PREFIX", "7001"))
+    ledger_office_name: str = field(default_factory=lambda: env("LEDGER_OFFICE_NAME", "Urzad Miasta"))
+    ledger_office_nip: str = field(default_factory=lambda: env("LEDGER_OFFICE_NIP", "6761013717"))
+    ledger_reminder_after_days: int = field(default_factory=lambda: env_int("LEDGER_REMINDER_AFTER_DAYS", 7))
+    # Pay-by-link operator (Przelewy24 REST API v1); the defaults point at the local fake.
+    p24_base_url: str = field(default_factory=lambda: env("P24_BASE_URL", "http://127.0.0.1:8024"))
+    p24_merchant_id: int = field(default_factory=lambda: env_int("P24_MERCHANT_ID", 100001))
+    p24_pos_id: int = field(default_factory=lambda: env_int("P24_POS_ID", 100001))
+    p24_api_key: str = field(default_factory=lambda: env("P24_API_KEY", "dev-only-p24-api-key"))
+    p24_crc: str = field(default_factory=lambda: env("P24_CRC", "dev-only-p24-crc"))
 
     def __post_init__(self):
         if self.environment not in ENVIRONMENTS:
             raise ValueError(f"PORTAL_ENV must be one of {ENVIRONMENTS}, not {self.environment!r}")
         if self.is_production and self.secret_key.startswith("dev-only"):
             raise ValueError("SECRET_KEY must be set in production")
+        if self.is_production and (self.p24_crc.startswith("dev-only") or self.p24_api_key.startswith("dev-only")):
+            raise ValueError("P24_CRC and P24_API_KEY must be set in production")
 
     @property
     def is_production(self) -> bool:

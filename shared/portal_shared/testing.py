@@ -189,3 +189,19 @@ class MailSink:
 
     def clear(self) -> None:
         requests.delete(f"{self.api_url}/messages", timeout=5)
+
+
+# Every secret production refuses to run with its development default (see config.py).
+PRODUCTION_SECRETS = {
+    "SECRET_KEY": "a-production-secret",
+    "P24_CRC": "a-production-p24-crc",
+    "P24_API_KEY": "a-production-p24-api-key",
+}
+
+
+def production_environment(monkeypatch) -> dict:
+    """Switch this process's configuration to production, with every required secret set."""
+    environment = {"PORTAL_ENV": "production", **PRODUCTION_SECRETS}
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return environment

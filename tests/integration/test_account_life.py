@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from helpers import code_from, registration
 
 from portal_shared.contracts import identity
+from portal_shared.testing import production_environment
 
 PASSWORD = "Zimowy-Spacer7"
 RESET = identity.PASSWORD_RESET_REQUESTED
@@ -219,8 +220,7 @@ def test_production_refuses_the_demo_login(client, service_databases, monkeypatc
     from identity import demo
 
     demo.seed(service_databases.url("identity"))
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "a-production-secret")
+    production_environment(monkeypatch)
     refused = client.post("/api/v1/sessions", json={"login": "demo", "password": "demo"})
     assert refused.status_code == 401
     assert refused.get_json()["error"]["code"] == "unauthorized"

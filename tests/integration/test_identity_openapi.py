@@ -11,5 +11,6 @@ def test_the_openapi_document_lists_the_new_endpoints(client):
                  "/api/v1/authentications/qualified-signature/statement", "/api/v1/mandates"):
         assert path in paths
     put = paths["/api/v1/telepin"]["put"]
-    assert put["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/identity.TelePinForm"}
+    assert put["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/identity.TelePinForm"}
     assert put["security"]

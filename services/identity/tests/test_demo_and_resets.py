@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from identity import accounts, bootstrap_staff, demo, password_reset, phone_verification, sessions
 from identity.models import Account, AuditEvent, PasswordReset, PhoneVerification, StaffMember
 from portal_shared.errors import TooManyAttempts, Unauthorized, ValidationFailed
+from portal_shared.testing import PRODUCTION_SECRETS, production_environment
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -33,8 +34,7 @@ def test_demo_seed_is_idempotent_and_keeps_demo_demo_working(uow, service_databa
 
 def test_production_refuses_demo_seeding_and_demo_login(uow, service_databases, monkeypatch):
     demo.seed(service_databases.url("identity"))
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "a-production-secret")
+    production_environment(monkeypatch)
     with pytest.raises(demo.DemoRefused):
         demo.seed(service_databases.url("identity"))
     with pytest.raises(Unauthorized) as refused:
@@ -46,7 +46,7 @@ def test_production_refuses_demo_seeding_and_demo_login(uow, service_databases, 
 def test_the_seed_script_refuses_in_production_and_seeds_elsewhere(service_databases):
     env = {"PATH": "/usr/bin:/bin", "IDENTITY_DATABASE_URL": service_databases.url("identity")}
     refused = subprocess.run([sys.executable, "scripts/seed_demo.py"], cwd=ROOT, capture_output=True, text=True,
-                             env={**env, "PORTAL_ENV": "production", "SECRET_KEY": "a-production-secret"})
+                             env={**env, "PORTAL_ENV": "production", **PRODUCTION_SECRETS})
     assert refused.returncode == 1 and "never seeded in production" in refused.stderr
     seeded = subprocess.run([sys.executable, "scripts/seed_demo.py"], cwd=ROOT, capture_output=True, text=True,
                             env={**env, "PORTAL_ENV": "demo"})

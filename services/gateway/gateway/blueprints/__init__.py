@@ -6,6 +6,7 @@ from gateway.blueprints import (
     dev,
     devices,
     health,
+    ledger,
     mandates,
     registration,
     sessions,
@@ -13,5 +14,5 @@ from gateway.blueprints import (
 )
 
 ALWAYS = (registration.bp, sessions.bp, health.bp, account.bp, devices.bp, authentication.bp, telepin.bp,
-          mandates.bp)
+          mandates.bp, ledger.bp)
 DEVELOPMENT = (dev.bp,)

@@ -1,0 +1,1 @@
+"""Local stand-ins for outside providers, for development and tests."""
