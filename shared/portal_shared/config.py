@@ -3,9 +3,13 @@
 Defaults are safe for development on one machine; production must set the secrets and
 `PORTAL_ENV=production`, which switches off every development aid.
 """
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass, field
 
+# A development-only VAPID key (raw P-256, base64url); production must set VAPID_PRIVATE_KEY.
+DEV_VAPID_PRIVATE_KEY = "T_qm0M6scmW9v48-CqBdK59FvQgPUJz1Oofx59MvWfw"
 SERVICES = ("identity", "ledger", "declarations", "notifications")
 ENVIRONMENTS = ("development", "test", "demo", "production")
 
@@ -44,12 +48,28 @@ class Config:
     smtp_starttls: bool = field(default_factory=lambda: env_bool("SMTP_STARTTLS", False))
     mail_from: str = field(default_factory=lambda: env("MAIL_FROM", "Portal Podatnika <no-reply@portal.example>"))
     mailsink_api_url: str = field(default_factory=lambda: env("MAILSINK_API_URL", "http://127.0.0.1:1080"))
+    # Notifications: SMS operator (SMSAPI.pl REST protocol), Web Push (VAPID), delivery policy.
+    sms_api_url: str = field(default_factory=lambda: env("SMS_API_URL", "http://127.0.0.1:1090"))
+    sms_api_token: str = field(default_factory=lambda: env("SMS_API_TOKEN", "dev-sms-token"))
+    sms_sender: str = field(default_factory=lambda: env("SMS_SENDER", "PortalPod"))
+    sms_callback_url: str = field(default_factory=lambda: env("SMS_CALLBACK_URL", ""))  # default: gateway's
+    vapid_private_key: str = field(default_factory=lambda: env("VAPID_PRIVATE_KEY", DEV_VAPID_PRIVATE_KEY))
+    vapid_subject: str = field(default_factory=lambda: env("VAPID_SUBJECT", "mailto:powiadomienia@portal.example"))
+    notify_retry_delays_ms: tuple[int, ...] = field(default_factory=lambda: tuple(
+        int(ms) for ms in env("NOTIFY_RETRY_DELAYS_MS", "30000,120000,600000,1800000,7200000").split(",")))
+    notify_codes_per_hour: int = field(default_factory=lambda: env_int("NOTIFY_CODES_PER_HOUR", 5))
+    reminder_days_before: tuple[int, ...] = field(default_factory=lambda: tuple(
+        int(days) for days in env("REMINDER_DAYS_BEFORE", "7,1").split(",")))
+    reminder_check_seconds: int = field(default_factory=lambda: env_int("REMINDER_CHECK_SECONDS", 300))
+    push_fake_api_url: str = field(default_factory=lambda: env("PUSH_FAKE_API_URL", "http://127.0.0.1:1091"))
 
     def __post_init__(self):
         if self.environment not in ENVIRONMENTS:
             raise ValueError(f"PORTAL_ENV must be one of {ENVIRONMENTS}, not {self.environment!r}")
         if self.is_production and self.secret_key.startswith("dev-only"):
             raise ValueError("SECRET_KEY must be set in production")
+        if self.is_production and self.vapid_private_key == DEV_VAPID_PRIVATE_KEY:
+            raise ValueError("VAPID_PRIVATE_KEY must be set in production")
 
     @property
     def is_production(self) -> bool:
@@ -59,6 +79,16 @@ class Config:
     def dev_tools_enabled(self) -> bool:
         """Development aids (captured messages, CAPTCHA answers) exist only outside production."""
         return self.environment in ("development", "test")
+
+    @property
+    def sms_callback_token(self) -> str:
+        """The secret in the SMS operator's callback URL (the operator signs nothing)."""
+        return hmac.new(self.secret_key.encode(), b"sms-delivery-callback", hashlib.sha256).hexdigest()[:32]
+
+    @property
+    def sms_notify_url(self) -> str:
+        base = self.sms_callback_url or f"{self.public_base_url}/api/v1/callbacks/sms"
+        return f"{base}?token={self.sms_callback_token}"
 
     def nameko_config(self) -> dict:
         return {

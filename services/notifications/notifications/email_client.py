@@ -1,25 +1,25 @@
-"""The e-mail channel: a real SMTP conversation (STARTTLS and login in production).
-
-Failures are typed: a temporary one may succeed if tried again later, a permanent one won't.
-"""
+"""The e-mail channel: a real SMTP conversation (STARTTLS and login in production), multipart
+text + HTML with attachments. One connection carries a whole batch of messages."""
+import contextlib
 import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+from notifications.failures import PermanentFailure, TemporaryFailure
 from portal_shared.config import Config
 
 
-class DeliveryError(Exception):
-    pass
-
-
-class TemporaryFailure(DeliveryError):
-    pass
-
-
-class PermanentFailure(DeliveryError):
-    pass
+def classify(exc: Exception) -> Exception:
+    """SMTP's own verdict: 5xx is permanent, 4xx and broken connections are temporary."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        failure = PermanentFailure if all(500 <= c < 600 for c in codes) else TemporaryFailure
+        return failure(str(exc.recipients))
+    if isinstance(exc, smtplib.SMTPResponseException):
+        failure = PermanentFailure if 500 <= exc.smtp_code < 600 else TemporaryFailure
+        return failure(f"{exc.smtp_code} {exc.smtp_error!r}")
+    return TemporaryFailure(str(exc) or exc.__class__.__name__)
 
 
 class SmtpClient:
@@ -44,18 +44,42 @@ class SmtpClient:
             message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
         return message
 
+    @contextlib.contextmanager
+    def connection(self):
+        """An open, authenticated SMTP session; raises TemporaryFailure when it cannot be had."""
+        try:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=15)
+        except OSError as exc:
+            raise TemporaryFailure(f"connect: {exc}") from exc
+        try:
+            if self.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.user:
+                smtp.login(self.user, self.password)
+        except (smtplib.SMTPException, OSError) as exc:
+            smtp.close()
+            raise classify(exc) from exc
+        try:
+            yield SmtpConnection(smtp)
+        finally:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                smtp.quit()
+
+    def send(self, message: EmailMessage) -> None:
+        with self.connection() as connection:
+            connection.send(message)
+
+
+class SmtpConnection:
+    def __init__(self, smtp: smtplib.SMTP):
+        self.smtp = smtp
+
     def send(self, message: EmailMessage) -> None:
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=15) as smtp:
-                if self.starttls:
-                    smtp.starttls(context=ssl.create_default_context())
-                if self.user:
-                    smtp.login(self.user, self.password)
-                smtp.send_message(message)
-        except smtplib.SMTPResponseException as exc:
-            failure = PermanentFailure if 500 <= exc.smtp_code < 600 else TemporaryFailure
-            raise failure(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise PermanentFailure(str(exc.recipients)) from exc
+            self.smtp.send_message(message)
         except (smtplib.SMTPException, OSError) as exc:
-            raise TemporaryFailure(str(exc)) from exc
+            if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException):
+                raise TemporaryFailure(str(exc)) from exc  # the connection broke
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self.smtp.rset()
+            raise classify(exc) from exc
