@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from types import SimpleNamespace
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
@@ -119,8 +120,9 @@ def start_process(module: str, *args: str, ports: tuple[int, ...] = ()) -> subpr
 
 
 @pytest.fixture(scope="session")
-def service_containers(nameko_config, service_databases):
-    """`service_containers("identity", ...)` starts real nameko containers once per run."""
+def service_containers(nameko_config, service_databases, request):
+    """`service_containers("identity", ...)` starts real nameko containers once per run.
+    Notifications starts with its fakes (SMTP sink, SMS operator, push service) up."""
     from nameko.containers import ServiceContainer
 
     from portal_shared.runner import service_class
@@ -130,6 +132,8 @@ def service_containers(nameko_config, service_databases):
     def start(*names: str) -> dict:
         for name in names:
             if name not in started:
+                if name == "notifications":
+                    request.getfixturevalue("notification_fakes")
                 service_databases.url(name)
                 container = ServiceContainer(service_class(name), nameko_config)
                 container.start()
@@ -189,3 +193,92 @@ class MailSink:
 
     def clear(self) -> None:
         requests.delete(f"{self.api_url}/messages", timeout=5)
+
+
+def _wait_until(found, describe, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = found()
+        if result:
+            return result
+        time.sleep(0.05)
+    raise AssertionError(describe())
+
+
+@pytest.fixture(scope="session")
+def sms_gateway():
+    """The local SMS operator (SMSAPI.pl protocol) as a separate process."""
+    port = free_port()
+    token = uuid.uuid4().hex
+    process = start_process("notifications.fakes.smsgateway", "--port", str(port), "--token", token, ports=(port,))
+    os.environ.update(SMS_API_URL=f"http://127.0.0.1:{port}", SMS_API_TOKEN=token)
+    yield FakeSmsGateway(f"http://127.0.0.1:{port}")
+    process.terminate()
+    process.wait(10)
+
+
+class FakeSmsGateway:
+    def __init__(self, api_url: str):
+        self.api_url = api_url
+
+    def messages(self, to: str | None = None) -> list[dict]:
+        found = requests.get(f"{self.api_url}/messages", timeout=5).json()
+        digits = None if to is None else "".join(ch for ch in to if ch.isdigit())
+        return [m for m in found if digits is None or m["number"].endswith(digits[-9:])]
+
+    def wait_for(self, to: str, count: int = 1, timeout: float = 15.0) -> list[dict]:
+        return _wait_until(lambda: (found := self.messages(to)) and len(found) >= count and found,
+                           lambda: f"{count} SMS to {to} did not arrive; got {self.messages(to)}", timeout)
+
+    def fail_next(self, to: str, error, times: int = 1) -> None:
+        """`error`: an operator error code (e.g. 201 temporary, 13 bad number) or "http500"."""
+        requests.post(f"{self.api_url}/_faults", json={"to": to, "error": error, "times": times},
+                      timeout=5).raise_for_status()
+
+    def clear(self) -> None:
+        requests.delete(f"{self.api_url}/messages", timeout=5)
+
+
+@pytest.fixture(scope="session")
+def push_service():
+    """The local Web Push service (checks VAPID, decrypts payloads) as a separate process."""
+    port = free_port()
+    process = start_process("notifications.fakes.pushservice", "--port", str(port), ports=(port,))
+    os.environ["PUSH_FAKE_API_URL"] = f"http://127.0.0.1:{port}"
+    yield FakePushService(f"http://127.0.0.1:{port}")
+    process.terminate()
+    process.wait(10)
+
+
+class FakePushService:
+    def __init__(self, api_url: str):
+        self.api_url = api_url
+
+    def subscribe(self, application_server_key: str) -> dict:
+        """What a browser's `pushManager.subscribe()` returns, plus the fake's subscription id."""
+        return requests.post(f"{self.api_url}/subscriptions", timeout=5,
+                             json={"application_server_key": application_server_key}).json()
+
+    def unsubscribe(self, subscription_id: str) -> None:
+        requests.delete(f"{self.api_url}/subscriptions/{subscription_id}", timeout=5)
+
+    def messages(self, subscription_id: str | None = None) -> list[dict]:
+        found = requests.get(f"{self.api_url}/messages", timeout=5).json()
+        return [m for m in found if subscription_id in (None, m["subscription_id"])]
+
+    def wait_for(self, subscription_id: str, count: int = 1, timeout: float = 15.0) -> list[dict]:
+        return _wait_until(lambda: (found := self.messages(subscription_id)) and len(found) >= count and found,
+                           lambda: f"{count} push(es) to {subscription_id} did not arrive", timeout)
+
+    def fail_next(self, subscription_id: str, status: int, times: int = 1) -> None:
+        requests.post(f"{self.api_url}/_faults", timeout=5,
+                      json={"subscription_id": subscription_id, "status": status, "times": times}).raise_for_status()
+
+    def clear(self) -> None:
+        requests.delete(f"{self.api_url}/messages", timeout=5)
+
+
+@pytest.fixture(scope="session")
+def notification_fakes(mail_sink, sms_gateway, push_service):
+    """Every outside party notifications talks to; request it before starting notifications."""
+    return SimpleNamespace(mail=mail_sink, sms=sms_gateway, push=push_service)

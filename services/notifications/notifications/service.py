@@ -10,6 +10,7 @@ from nameko.messaging import consume
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import sessionmaker
 
 from notifications import catalog, delivery, recipients, reminders, staff, templates
 from notifications.dependencies import SEND_QUEUE, Channels, Requeue
@@ -42,6 +43,11 @@ class Service(HealthCheck):
     ledger_rpc = RpcProxy(ledger.SERVICE)
     declarations_rpc = RpcProxy(declarations.SERVICE)
     log = LoggingContext()
+
+    @property
+    def sessions(self):
+        """Short sessions of their own, for work that must not hold one across a provider call."""
+        return sessionmaker(bind=self.db.session.get_bind(), expire_on_commit=False)
 
     @property
     def cluster(self):
@@ -149,7 +155,7 @@ class Service(HealthCheck):
     # --- sending -------------------------------------------------------------------------
     @consume(SEND_QUEUE)
     def deliver(self, body):
-        outcomes = delivery.deliver(self.db.sessionmaker, self.channels, self.send_queue, body["message_ids"],
+        outcomes = delivery.deliver(self.sessions, self.channels, self.send_queue, body["message_ids"],
                                     Config().notify_retry_delays_ms)
         self.log.info("messages_delivered", count=len(outcomes),
                       failed=sum(1 for o in outcomes.values() if o.status != "sent"))
@@ -168,7 +174,7 @@ class Service(HealthCheck):
             self._run_reminders(due_date, days_before)
 
     def _run_reminders(self, due_date: date, days_before: int) -> int | None:
-        sent = reminders.run(self.db.sessionmaker, self.cluster, self.send_queue, due_date, days_before,
+        sent = reminders.run(self.sessions, self.cluster, self.send_queue, due_date, days_before,
                              REPLICA, Config().public_base_url)
         self.log.info("reminders_run", due_date=due_date.isoformat(), days_before=days_before, sent=sent)
         return sent
