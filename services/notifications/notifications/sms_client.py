@@ -48,17 +48,3 @@ class SmsClient:
             raise (PermanentFailure if code in PERMANENT_ERRORS else TemporaryFailure)(detail)
         return str(answer["list"][0]["id"])
 
-
-def parse_reports(params: dict) -> list[dict]:
-    """One callback may carry several reports as comma-separated lists (MsgId, status, idx)."""
-    ids = params.get("MsgId", "").split(",")
-    statuses = params.get("status", "").split(",")
-    indexes = params.get("idx", "").split(",")
-    reports = []
-    for position, provider_id in enumerate(ids):
-        if not provider_id:
-            continue
-        code = int(statuses[position]) if position < len(statuses) and statuses[position].isdigit() else 0
-        reports.append({"provider_id": provider_id, "status_code": code,
-                        "idx": indexes[position] if position < len(indexes) else None})
-    return reports

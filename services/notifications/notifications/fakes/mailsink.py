@@ -1,7 +1,8 @@
 """A local SMTP server that keeps every message, with a small HTTP API to read them.
 
 `python -m notifications.fakes.mailsink --smtp-port 1025 --http-port 1080`
-GET /messages lists what arrived (newest last); DELETE /messages forgets them.
+GET /messages lists what arrived (newest last), GET /messages/count counts them;
+DELETE /messages forgets them. `--keep-bodies no` keeps only counts (for benchmarks).
 """
 import argparse
 import json
@@ -15,11 +16,16 @@ from aiosmtpd.controller import Controller
 
 
 class Inbox:
-    def __init__(self):
+    def __init__(self, keep_bodies: bool = True):
+        self.keep_bodies = keep_bodies
         self._messages: list[dict] = []
         self._lock = threading.Lock()
 
     def add(self, envelope) -> None:
+        if not self.keep_bodies:
+            with self._lock:
+                self._messages.append(None)
+            return
         parsed = message_from_bytes(envelope.original_content, policy=policy.default)
         text = parsed.get_body(preferencelist=("plain",))
         html = parsed.get_body(preferencelist=("html",))
@@ -39,6 +45,10 @@ class Inbox:
     def all(self) -> list[dict]:
         with self._lock:
             return list(self._messages)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._messages)
 
     def clear(self) -> None:
         with self._lock:
@@ -67,6 +77,8 @@ def http_handler(inbox: Inbox):
         def do_GET(self):
             if self.path.rstrip("/") == "/messages":
                 self._send(200, inbox.all())
+            elif self.path.rstrip("/") == "/messages/count":
+                self._send(200, {"count": inbox.count()})
             else:
                 self._send(404, {"error": "not_found"})
 
@@ -83,8 +95,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="Local SMTP sink with an HTTP API.")
     parser.add_argument("--smtp-port", type=int, default=1025)
     parser.add_argument("--http-port", type=int, default=1080)
+    parser.add_argument("--keep-bodies", choices=("yes", "no"), default="yes")
     args = parser.parse_args(argv)
-    inbox = Inbox()
+    inbox = Inbox(keep_bodies=args.keep_bodies == "yes")
     controller = Controller(SmtpHandler(inbox), hostname="127.0.0.1", port=args.smtp_port)
     controller.start()
     http = ThreadingHTTPServer(("127.0.0.1", args.http_port), http_handler(inbox))
