@@ -3,9 +3,10 @@ text + HTML with attachments. One connection carries a whole batch of messages."
 import contextlib
 import smtplib
 import ssl
-from email.message import EmailMessage
-from email.utils import make_msgid
+from dataclasses import dataclass
+from email.utils import parseaddr
 
+from notifications import mime
 from notifications.failures import PermanentFailure, TemporaryFailure
 from portal_shared.config import Config
 
@@ -22,27 +23,25 @@ def classify(exc: Exception) -> Exception:
     return TemporaryFailure(str(exc) or exc.__class__.__name__)
 
 
+@dataclass(frozen=True)
+class Email:
+    envelope_from: str
+    recipient: str
+    data: bytes  # the whole RFC 5322 message, CRLF line ends
+
+
 class SmtpClient:
     def __init__(self, config: Config):
         self.host, self.port = config.smtp_host, config.smtp_port
         self.user, self.password = config.smtp_user, config.smtp_password
         self.starttls = config.smtp_starttls
-        self.sender = config.mail_from
+        name, self.envelope_from = parseaddr(config.mail_from)
+        self.from_header = mime.address(name, self.envelope_from)
 
     def build(self, recipient: str, subject: str, text: str, html: str | None,
-              message_id: str, attachments=()) -> EmailMessage:
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = recipient
-        message["Subject"] = subject
-        message["Message-ID"] = make_msgid(idstring=message_id, domain="portal.local")
-        message.set_content(text)
-        if html:
-            message.add_alternative(html, subtype="html")
-        for filename, content_type, data in attachments:
-            maintype, subtype = content_type.split("/", 1)
-            message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
-        return message
+              message_id: str, attachments=()) -> Email:
+        return Email(self.envelope_from, recipient, mime.render(
+            self.from_header, recipient, subject, text, html, message_id, attachments))
 
     @contextlib.contextmanager
     def connection(self):
@@ -65,18 +64,18 @@ class SmtpClient:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 smtp.quit()
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, email: Email) -> None:
         with self.connection() as connection:
-            connection.send(message)
+            connection.send(email)
 
 
 class SmtpConnection:
     def __init__(self, smtp: smtplib.SMTP):
         self.smtp = smtp
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, email: Email) -> None:
         try:
-            self.smtp.send_message(message)
+            self.smtp.sendmail(email.envelope_from, [email.recipient], email.data)
         except (smtplib.SMTPException, OSError) as exc:
             if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException):
                 raise TemporaryFailure(str(exc)) from exc  # the connection broke

@@ -1,5 +1,6 @@
 """Notifications' entrypoints: events in, messages out; staff tools; people's preferences."""
 import base64
+import re
 import socket
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -124,7 +125,7 @@ class Service(HealthCheck):
     @handles(declarations.DECLARATION_SUBMITTED)
     def on_declaration_submitted(self, event):
         upo = declarations.UPO_DOCUMENTS(self.cluster, declaration_id=str(event["declaration_id"]))
-        pdf = ("UPO-" + upo["reference"].replace("/", "-") + ".pdf", "application/pdf",
+        pdf = ("UPO-" + re.sub(r"[^A-Za-z0-9._-]", "-", upo["reference"]) + ".pdf", "application/pdf",
                base64.b64decode(upo["pdf_base64"]))
         link = f"{Config().public_base_url}/cases/{event['case_id']}"
         self._to_subject(catalog.UPO_RECEIPT, event, event["subject"], {
