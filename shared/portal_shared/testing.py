@@ -191,6 +191,11 @@ class MailSink:
             time.sleep(0.05)
         raise AssertionError(f"{count} message(s) to {to} did not arrive; got {self.messages(to)}")
 
+    def refuse_next(self, rcpt: str, reply: str = "451 4.3.0 Try again later", times: int = 1) -> None:
+        """The sink answers RCPT TO for `rcpt` with `reply` (4xx temporary, 5xx permanent)."""
+        requests.post(f"{self.api_url}/_faults", json={"rcpt": rcpt, "reply": reply, "times": times},
+                      timeout=5).raise_for_status()
+
     def clear(self) -> None:
         requests.delete(f"{self.api_url}/messages", timeout=5)
 

@@ -7,6 +7,7 @@ for a temporary failure `queued` again with a delayed requeue through RabbitMQ (
 the configured delays, then `failed`), or `failed` for a permanent one. Claiming only
 `queued` rows makes a redelivered or duplicate send request a no-op.
 """
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -201,7 +202,7 @@ def record(session, claimed: list, outcomes: dict[str, Outcome], retry_delays_ms
     """Store what happened; returns the ids to requeue, by delay in milliseconds."""
     sent = [m.id for m in claimed if outcomes[m.id].status == "sent" and not outcomes[m.id].provider_id]
     if sent:
-        session.execute(sa.update(Message).where(Message.id.in_(sent)).values(
+        session.execute(sa.update(Message).where(Message.id.in_(sent), Message.status == "sending").values(
             status="sent", updated_at=sa.func.now(), history=Message.history.op("||")(_history_entry("sent"))))
     retries = defaultdict(list)
     for message in claimed:
@@ -223,7 +224,8 @@ def _set(session, message_id: str, status: str, *, error: str | None = None, ret
     extra = {"retry_in_ms": retry_in_ms} if retry_in_ms is not None else {}
     if error:
         values["last_error"] = error
-    session.execute(sa.update(Message).where(Message.id == message_id).values(
+    # Only from `sending`: a delivery report may have overtaken this record.
+    session.execute(sa.update(Message).where(Message.id == message_id, Message.status == "sending").values(
         status=status, updated_at=sa.func.now(),
         history=Message.history.op("||")(_history_entry(status, error, **extra)), **values))
 
@@ -242,15 +244,31 @@ def deliver(session_factory, channels, requeue, message_ids: list[str], retry_de
     return outcomes
 
 
-def mark_reported(session, provider_id: str, status: str, detail: str) -> bool:
-    """An operator's delivery report: `delivered`, or `failed` after the operator gave up."""
-    message = session.scalar(sa.select(Message).where(Message.provider_id == provider_id).with_for_update())
-    if message is None or message.status in ("delivered", "failed") or status == "sent":
+def mark_reported(session, provider_id: str, idx: str | None, status: str, detail: str) -> bool:
+    """An operator's delivery report: `delivered`, or `failed` after the operator gave up.
+
+    A fast operator may report before the sender has recorded `sent` (and the operator's id):
+    the report then finds the message by `idx`, our own id, which the operator echoes."""
+    found = sa.select(Message).where(Message.channel == SMS).with_for_update()
+    message = session.scalar(found.where(Message.provider_id == provider_id))
+    if message is None and idx and _is_uuid(idx):
+        message = session.scalar(found.where(Message.id == idx))
+    if message is None or message.status not in ("sending", "sent") or status == "sent":
         return False
-    entry = {"status": status, "at": datetime.now(UTC).isoformat(), "report": detail}
-    message.status, message.history = status, [*message.history, entry]
+    now = datetime.now(UTC).isoformat()
+    entries = [{"status": "sent", "at": now}] if message.status == "sending" else []
+    entries.append({"status": status, "at": now, "report": detail})
+    message.status, message.provider_id, message.history = status, provider_id, [*message.history, *entries]
     if status == "failed":
         message.last_error = detail
+    return True
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
     return True
 
 

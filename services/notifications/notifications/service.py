@@ -191,7 +191,7 @@ class Service(HealthCheck):
         for report in reports:
             status = REPORT_STATUSES.get(report["status_code"])
             if status:
-                applied += delivery.mark_reported(self.db.session, report["provider_id"], status,
+                applied += delivery.mark_reported(self.db.session, report["provider_id"], report["idx"], status,
                                                   f"operator status {report['status_code']}")
         return {"applied": applied}
 

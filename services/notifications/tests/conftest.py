@@ -5,6 +5,8 @@ calls meant for the real services started by other tests in the same run."""
 import os
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import eventlet
+import eventlet.wsgi
 import pytest
 import requests
 from nameko.containers import ServiceContainer
@@ -13,7 +15,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from notifications_story import FakeDeclarations, FakeIdentity, FakeLedger
 
 from portal_shared.config import Config
-from portal_shared.testing import RABBIT_API, RUN_ID
+from portal_shared.testing import RABBIT_API, RUN_ID, free_port
 
 
 @pytest.fixture(scope="session")
@@ -31,11 +33,27 @@ def private_config(amqp_uri):
 
 
 @pytest.fixture(scope="session")
-def system(private_config, notification_fakes, service_databases):
+def gateway_url(private_config):
+    """The gateway served over real HTTP (the SMS operator calls it back), on the private vhost."""
+    from gateway.app import create_app
+    from gateway.rpc import RpcPool
+
+    port = free_port()
+    pool = RpcPool(private_config, size=2, timeout=15)
+    server = eventlet.spawn(eventlet.wsgi.server, eventlet.listen(("127.0.0.1", port)),
+                            create_app(Config(), pool), log_output=False)
+    yield f"http://127.0.0.1:{port}"
+    server.kill()
+    pool.close()
+
+
+@pytest.fixture(scope="session")
+def system(private_config, notification_fakes, service_databases, gateway_url):
     """notifications (two replicas) with its fakes, on the private vhost."""
     from notifications.service import Service
 
     os.environ["NOTIFY_RETRY_DELAYS_MS"] = "200,400"
+    os.environ["SMS_CALLBACK_URL"] = f"{gateway_url}/api/v1/callbacks/sms"
     service_databases.url("notifications")
     containers = [ServiceContainer(cls, private_config)
                   for cls in (Service, Service, FakeIdentity, FakeLedger, FakeDeclarations)]

@@ -50,13 +50,17 @@ def person(subject: str, language: str = "pl", *, email=True, phone_verified=Tru
             "consent_e_correspondence": consent}
 
 
-def messages(where: str = "true", **params) -> list:
+def query(sql: str, **params) -> list:
     engine = sa.create_engine(database_url("notifications"))
     try:
         with engine.connect() as conn:
-            return conn.execute(sa.text(f"SELECT * FROM messages WHERE {where} ORDER BY created_at"), params).all()
+            return conn.execute(sa.text(sql), params).all()
     finally:
         engine.dispose()
+
+
+def messages(where: str = "true", **params) -> list:
+    return query(f"SELECT * FROM messages WHERE {where} ORDER BY created_at", **params)
 
 
 def wait_for_messages(where: str, count: int = 1, timeout: float = 15.0, **params) -> list:

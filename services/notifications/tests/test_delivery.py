@@ -110,12 +110,11 @@ def test_a_temporary_failure_is_retried_then_delivered(fakes, rpc_private, publi
             language="pl", code="111111", expires_at=EXPIRES.isoformat())
 
     sms = fakes.sms.wait_for(who["phone"])[0]
-    [message] = wait_for_messages("status = 'sent'")
-    assert [h["status"] for h in message.history] == ["queued", "sending", "queued", "sending", "sent"]
+    [message] = wait_for_messages("status = 'delivered'")  # the operator's report, through the gateway
+    assert [h["status"] for h in message.history] == ["queued", "sending", "queued", "sending", "sent", "delivered"]
     assert message.attempts == 2 and "201" in message.history[2]["error"]
-    applied = contract.SMS_DELIVERY_REPORTS(rpc_private, reports=[{"provider_id": sms["id"], "status_code": 404}])
-    assert applied == {"applied": 1}
-    assert messages()[0].status == "delivered"
+    again = contract.SMS_DELIVERY_REPORTS(rpc_private, reports=[{"provider_id": sms["id"], "status_code": 404}])
+    assert again == {"applied": 0}  # a repeated report changes nothing
 
 
 def test_a_permanent_failure_stops_and_staff_see_it_and_can_retry(fakes, rpc_private, publish):
@@ -130,7 +129,9 @@ def test_a_permanent_failure_stops_and_staff_see_it_and_can_retry(fakes, rpc_pri
     assert [m["message_id"] for m in listed] == [str(failed.id)]
     contract.RETRY_MESSAGE(rpc_private, actor=STAFF, message_id=str(failed.id))
     fakes.sms.wait_for(who["phone"])
-    assert wait_for_messages("status = 'sent'")[0].history[-3]["retried_by"] == STAFF["account_id"]
+    [retried] = wait_for_messages("status = 'delivered'")
+    assert [h["status"] for h in retried.history][-4:] == ["queued", "sending", "sent", "delivered"]
+    assert retried.history[-4]["retried_by"] == STAFF["account_id"]
 
 
 def test_temporary_failures_are_bounded(fakes, publish):
@@ -167,7 +168,7 @@ def test_the_sixth_code_within_an_hour_is_refused(fakes, publish):
     [refused] = wait_for_messages("last_error = 'rate_limited'")
     assert refused.status == "failed"
     assert len(fakes.sms.wait_for(who["phone"], count=5)) == 5
-    assert len(wait_for_messages("status = 'sent'", count=5)) == 5
+    assert len(wait_for_messages("status IN ('sent', 'delivered')", count=5)) == 5
 
 
 def test_quiet_hours_defer_a_reminder_but_not_a_code(fakes, rpc_private, publish):
@@ -224,7 +225,7 @@ def test_a_deleted_account_is_forgotten(fakes, rpc_private, publish):
     with_device(rpc_private, fakes.push, who)
     publish(ledger.PAYMENT_POSTED, payment_id="p-1", subject=who["subject"], amount_grosze=5000,
             overpayment_grosze=0, source="online")
-    wait_for_messages("status = 'sent'", count=3)
+    wait_for_messages("status IN ('sent', 'delivered')", count=3)
     publish(identity.ACCOUNT_DELETED, account_id=who["account_id"], pesel=who["subject"], reason="wrong_pesel")
     wait_for_messages("recipient = '[usunięto]'", count=3)
     assert all(m.account_id is None and who["first_name"] not in m.body_text for m in messages())
@@ -243,3 +244,41 @@ def test_staff_preview_every_type_in_both_languages(fakes, rpc_private):
     with pytest.raises(Forbidden):
         contract.PREVIEW(rpc_private, actor={**STAFF, "roles": []}, message_type="letter_sent", language="pl",
                          context=None)
+
+
+def test_an_smtp_temporary_refusal_is_retried_and_a_permanent_one_recorded(fakes, publish):
+    later, never = person("44051401359"), person("02070803628")
+    fakes.mail.refuse_next(later["email"], "451 4.3.0 Mailbox busy")
+    fakes.mail.refuse_next(never["email"], "550 5.1.1 No such user")
+    for who in (later, never):
+        publish(identity.PASSWORD_RESET_REQUESTED, account_id=who["account_id"], email=who["email"],
+                first_name="Anna", language="pl", link_token="r" * 30, expires_at=EXPIRES.isoformat())
+
+    fakes.mail.wait_for(later["email"])
+    [sent] = wait_for_messages("status = 'sent'")
+    assert sent.attempts == 2 and "451" in sent.history[2]["error"]
+    [failed] = wait_for_messages("status = 'failed'")
+    assert failed.recipient == never["email"] and failed.attempts == 1 and "550" in failed.last_error
+
+
+def test_the_operators_delivery_report_reaches_the_message_through_the_gateway(fakes, publish):
+    who = person("44051401359")
+    publish(identity.PHONE_VERIFICATION_REQUESTED, account_id=uuid.UUID(who["account_id"]), phone=who["phone"],
+            language="en", code="555555", expires_at=EXPIRES.isoformat())
+    [delivered] = wait_for_messages("status = 'delivered'")
+    assert [h["status"] for h in delivered.history] == ["queued", "sending", "sent", "delivered"]
+    assert fakes.sms.messages(who["phone"])[0]["report"]["body"] == "OK"
+
+
+def test_a_push_to_an_unsubscribed_browser_forgets_the_subscription(fakes, rpc_private, publish):
+    who = person("44051401359", email=False)
+    FakeIdentity.contacts_by_subject[who["subject"]] = [who]
+    device = with_device(rpc_private, fakes.push, who)
+    fakes.push.unsubscribe(device)
+    publish(ledger.PAYMENT_POSTED, payment_id="p-1", subject=who["subject"], amount_grosze=5000,
+            overpayment_grosze=0, source="online")
+    [push] = wait_for_messages("channel = 'push' AND status = 'failed'")
+    assert "410" in push.last_error
+    assert wait_for_messages("channel = 'sms' AND status IN ('sent', 'delivered')")
+    from notifications_story import query
+    assert query("SELECT count(*) FROM push_subscriptions")[0][0] == 0

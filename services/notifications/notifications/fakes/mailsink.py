@@ -2,7 +2,9 @@
 
 `python -m notifications.fakes.mailsink --smtp-port 1025 --http-port 1080`
 GET /messages lists what arrived (newest last), GET /messages/count counts them;
-DELETE /messages forgets them. `--keep-bodies no` keeps only counts (for benchmarks).
+DELETE /messages forgets them (and the faults). For tests, POST /_faults
+`{"rcpt": "a@example.pl", "reply": "451 4.3.0 try later", "times": 1}` refuses that recipient.
+`--keep-bodies no` keeps only counts (for benchmarks).
 """
 import argparse
 import json
@@ -58,13 +60,21 @@ class Inbox:
 class SmtpHandler:
     def __init__(self, inbox: Inbox):
         self.inbox = inbox
+        self.faults: dict[str, list[str]] = {}  # recipient -> SMTP replies to give instead of 250
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        faults = self.faults.get(address.lower())
+        if faults:
+            return faults.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.inbox.add(envelope)
         return "250 Message accepted for delivery"
 
 
-def http_handler(inbox: Inbox):
+def http_handler(inbox: Inbox, smtp: SmtpHandler):
     class Handler(BaseHTTPRequestHandler):
         def _send(self, status: int, body) -> None:
             data = json.dumps(body).encode()
@@ -82,8 +92,17 @@ def http_handler(inbox: Inbox):
             else:
                 self._send(404, {"error": "not_found"})
 
+        def do_POST(self):
+            if self.path.rstrip("/") != "/_faults":
+                return self._send(404, {"error": "not_found"})
+            fault = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            replies = smtp.faults.setdefault(fault["rcpt"].lower(), [])
+            replies.extend([fault["reply"]] * fault.get("times", 1))
+            self._send(200, {"ok": True})
+
         def do_DELETE(self):
             inbox.clear()
+            smtp.faults.clear()
             self._send(200, {"cleared": True})
 
         def log_message(self, *args):
@@ -98,9 +117,10 @@ def main(argv=None):
     parser.add_argument("--keep-bodies", choices=("yes", "no"), default="yes")
     args = parser.parse_args(argv)
     inbox = Inbox(keep_bodies=args.keep_bodies == "yes")
-    controller = Controller(SmtpHandler(inbox), hostname="127.0.0.1", port=args.smtp_port)
+    smtp = SmtpHandler(inbox)
+    controller = Controller(smtp, hostname="127.0.0.1", port=args.smtp_port)
     controller.start()
-    http = ThreadingHTTPServer(("127.0.0.1", args.http_port), http_handler(inbox))
+    http = ThreadingHTTPServer(("127.0.0.1", args.http_port), http_handler(inbox, smtp))
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=http.shutdown).start())
     print(f"mail sink: smtp://127.0.0.1:{args.smtp_port} http://127.0.0.1:{args.http_port}/messages",
           flush=True)
