@@ -3,12 +3,13 @@
 `.venv/bin/python bench/notifications_fanout.py [--taxpayers 100000] [--replicas 1]`
 
 Needs PostgreSQL and RabbitMQ (`make infra`). Uses a database and a RabbitMQ vhost of its own
-(dropped afterwards), the SMTP sink as a process (bodies not kept), and in this process the
-notifications service plus small fake `ledger` and `identity` services answering the paged
-due-installment query and the contacts lookup. Prints:
-- the SMTP sink's own accept rate (one connection per batch of 200, as the senders use it),
+(dropped afterwards), the SMTP sink as a process (bodies not kept), the notifications service
+as `--replicas` processes (`portal-run notifications`, as deployed), and in this process small
+fake `ledger` and `identity` services answering the paged due-installment query and the
+contacts lookup. Prints:
+- the SMTP sink's own accept rate (4 connections at once, 200 messages each, as the senders do),
 - reminders/s from the scheduler's start to the last message accepted by the sink,
-- the peak memory of this process (service + fakes) and of the sink.
+- the peak memory of each service process and of the sink.
 """
 import eventlet
 
@@ -17,6 +18,8 @@ eventlet.monkey_patch()  # noqa: E402
 import argparse  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
 from datetime import date, timedelta  # noqa: E402
@@ -62,21 +65,36 @@ class FakeIdentity:
                  "language": "pl" if int(s) % 5 else "en", "consent_e_correspondence": True} for s in subjects]
 
 
+def wait_until_ready(config: dict, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    with ClusterRpcProxy(config, timeout=2) as proxy:
+        while True:
+            try:
+                proxy.notifications.health()
+                return
+            except Exception:  # not consuming yet: the call goes nowhere and times out
+                if time.monotonic() > deadline:
+                    raise
+                eventlet.sleep(0.5)
+
+
 def sink_count(api: str) -> int:
     return requests.get(f"{api}/messages/count", timeout=10).json()["count"]
 
 
-def sink_accept_rate(count: int) -> float:
-    """The sink alone: ready-built messages over SMTP, 200 per connection, as the senders do."""
+def sink_accept_rate(count: int, connections: int = 4) -> float:
+    """The sink alone: ready-built messages over SMTP, 200 per connection, several at once."""
     from notifications.email_client import SmtpClient
     client = SmtpClient(Config())
-    message = client.build("p@example.pl", "Przypomnienie", "treść " * 80, "<p>" + "treść " * 80 + "</p>", "x")
-    started = time.monotonic()
-    for _ in range(0, count, 200):
+    message = client.build("p@example.pl", "Przypomnienie", "treść\n" * 20, "<p>treść</p>\n" * 20, "x")
+
+    def batch(_):
         with client.connection() as connection:
             for _ in range(200):
                 connection.send(message)
-    return count / (time.monotonic() - started)
+    started = time.monotonic()
+    list(eventlet.GreenPool(connections).imap(batch, range(count // 200)))
+    return count // 200 * 200 / (time.monotonic() - started)
 
 
 def private_vhost() -> str:
@@ -115,18 +133,21 @@ def main() -> None:
     base = urlsplit(Config().amqp_uri)
     config = Config().nameko_config()
     config["AMQP_URI"] = urlunsplit((base.scheme, base.netloc, "/" + quote(vhost, safe=""), "", ""))
-    containers = []
+    containers, services = [], []
     try:
         sink_rate = sink_accept_rate(min(20_000, TAXPAYERS))
         requests.delete(f"{sink_api}/messages", timeout=10)
         from portal_shared.logging import configure_logging
         configure_logging("bench", "WARNING")
-        from notifications.service import Service
-        containers = [ServiceContainer(cls, config) for cls in [FakeLedger, FakeIdentity] + [Service] * args.replicas]
+        containers = [ServiceContainer(cls, config) for cls in (FakeLedger, FakeIdentity)]
         for container in containers:
             container.start()
-        started = time.monotonic()
+        env = {**os.environ, "AMQP_URI": config["AMQP_URI"], "REMINDER_CHECK_SECONDS": "86400"}
+        services = [subprocess.Popen([sys.executable, "-m", "portal_shared.runner", "notifications"], env=env)
+                    for _ in range(args.replicas)]
+        wait_until_ready(config)
         with ClusterRpcProxy(config, timeout=1800) as proxy:
+            started = time.monotonic()
             result = proxy.notifications.run_reminders(due_date=DUE.isoformat(), days_before=7)
         queued_at = time.monotonic() - started
         while (arrived := sink_count(sink_api)) < TAXPAYERS:
@@ -134,15 +155,19 @@ def main() -> None:
                 raise SystemExit(f"only {arrived} of {TAXPAYERS} arrived in 30 minutes")
             eventlet.sleep(0.2)
         elapsed = time.monotonic() - started
-        print(f"taxpayers:                 {TAXPAYERS}")
+        print(f"taxpayers:                 {TAXPAYERS}, notifications replicas: {args.replicas}")
         print(f"scheduler queued:          {result['reminders']} reminders in {queued_at:.1f} s "
               f"({result['reminders'] / queued_at:.0f}/s: paging, contacts, rendering, bulk insert)")
         print(f"fan-out to the SMTP sink:  {elapsed:.1f} s = {TAXPAYERS / elapsed:.0f} messages/s "
               f"(target 2000/s on 2 cores)")
         print(f"SMTP sink alone accepts:   {sink_rate:.0f} messages/s")
-        print(f"peak memory:               service+fakes {peak_rss_mib():.0f} MiB, "
-              f"sink {peak_rss_mib(sink.pid):.0f} MiB")
+        print("peak memory:               " + ", ".join(
+            f"service {peak_rss_mib(s.pid):.0f} MiB" for s in services) + f", sink {peak_rss_mib(sink.pid):.0f} MiB")
+        print(f"load average (machine):    {os.getloadavg()[0]:.1f}")
     finally:
+        for service in services:
+            service.terminate()
+            service.wait(30)
         for container in containers:
             container.kill()
         sink.terminate()

@@ -59,10 +59,10 @@ def queue(session, drafts: list[Draft]) -> list[str]:
         return []
     now = datetime.now(UTC)
     rows = [draft.row(now) for draft in drafts]
+    table = Message.__table__  # Core executemany: one cached statement, batched by the driver
     inserted = set(session.scalars(
-        insert(Message).values(rows)
-        .on_conflict_do_nothing(constraint="uq_messages_cause_type_channel_recipient")
-        .returning(Message.id)).all())
+        insert(table).on_conflict_do_nothing(constraint="uq_messages_cause_type_channel_recipient")
+        .returning(table.c.id), rows).all())
     attachments = [{"message_id": row["id"], "filename": name, "content_type": kind, "data": data}
                    for row, draft in zip(rows, drafts, strict=True) if row["id"] in inserted
                    for name, kind, data in draft.attachments]

@@ -21,10 +21,10 @@ def contacts_by_subject(cluster, session, subjects: list[str]) -> dict[str, list
     """identity's contacts for taxpayer ids (remembered, for events that carry an account id)."""
     found = identity.CONTACTS(cluster, subjects=sorted(set(subjects))) if subjects else []
     if found:
-        known = insert(KnownContact).values(
-            [{"account_id": str(c["account_id"]), "subject": c["subject"]} for c in found])
+        known = insert(KnownContact.__table__)
         session.execute(known.on_conflict_do_update(index_elements=["account_id"],
-                                                    set_={"subject": known.excluded.subject}))
+                                                    set_={"subject": known.excluded.subject}),
+                        [{"account_id": str(c["account_id"]), "subject": c["subject"]} for c in found])
     grouped = defaultdict(list)
     for contact in found:
         grouped[contact["subject"]].append(contact)
