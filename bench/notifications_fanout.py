@@ -156,8 +156,8 @@ def main() -> None:
             eventlet.sleep(0.2)
         elapsed = time.monotonic() - started
         print(f"taxpayers:                 {TAXPAYERS}, notifications replicas: {args.replicas}")
-        print(f"scheduler queued:          {result['reminders']} reminders in {queued_at:.1f} s "
-              f"({result['reminders'] / queued_at:.0f}/s: paging, contacts, rendering, bulk insert)")
+        print(f"scheduler paged:           {result['reminders']} installments in {queued_at:.1f} s "
+              f"({result['reminders'] / queued_at:.0f}/s handed to the replicas to compose)")
         print(f"fan-out to the SMTP sink:  {elapsed:.1f} s = {TAXPAYERS / elapsed:.0f} messages/s "
               f"(target 2000/s on 2 cores)")
         print(f"SMTP sink alone accepts:   {sink_rate:.0f} messages/s")

@@ -17,6 +17,8 @@ from portal_shared.config import Config
 
 EXCHANGE = Exchange("notifications.delivery", type="direct", durable=True)
 SEND_QUEUE = Queue("notifications.send", exchange=EXCHANGE, routing_key="send", durable=True)
+# A reminder run's pages of installments: every replica composes them (contacts, templates, inserts).
+COMPOSE_QUEUE = Queue("notifications.compose", exchange=EXCHANGE, routing_key="compose", durable=True)
 BATCH = 200
 
 
@@ -45,6 +47,12 @@ class SendQueue:
         for start in range(0, len(message_ids), BATCH):
             self.publisher.publish({"message_ids": message_ids[start:start + BATCH]}, exchange=EXCHANGE,
                                    routing_key=queue.routing_key, declare=[queue], delivery_mode=2)
+
+
+    def compose(self, installments: list[dict], days_before: int) -> None:
+        """Hand a page of due installments to whichever replica is free to write its reminders."""
+        self.publisher.publish({"installments": installments, "days_before": days_before}, exchange=EXCHANGE,
+                               routing_key=COMPOSE_QUEUE.routing_key, declare=[COMPOSE_QUEUE], delivery_mode=2)
 
 
 class Requeue(DependencyProvider):

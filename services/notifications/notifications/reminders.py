@@ -2,7 +2,9 @@
 unpaid amount gets a reminder, paged from ledger.
 
 Several replicas run the scheduler; a run is claimed by inserting its row in
-`scheduler_runs` (primary key = job + run key), so exactly one replica does it. A run whose
+`scheduler_runs` (primary key = job + run key), so exactly one replica pages through ledger.
+It hands each page to the `notifications.compose` queue, where every replica takes pages to
+write the reminders (contacts, templates, one bulk insert per page). A run whose
 replica died (still `running` after an hour) or that failed may be claimed again: messages
 are unique per installment, due date and lead time, so a second pass sends nothing twice.
 """
@@ -44,9 +46,8 @@ def due_dates(today: date, days_before: tuple[int, ...]) -> list[tuple[date, int
     return [(today + timedelta(days=days), days) for days in days_before]
 
 
-def run(session_factory, cluster, send_queue, due_date: date, days_before: int, replica: str,
-        public_base_url: str) -> int | None:
-    """Send one due date's reminders; None when another replica has claimed this run."""
+def run(session_factory, cluster, send_queue, due_date: date, days_before: int, replica: str) -> int | None:
+    """Hand out one due date's installments; how many, or None when another replica claimed the run."""
     run_key = f"{due_date.isoformat()}:{days_before}"
     with session_factory() as session, session.begin():
         if not claim_run(session, run_key, replica):
@@ -58,10 +59,8 @@ def run(session_factory, cluster, send_queue, due_date: date, days_before: int, 
                                                   after_installment_id=after, limit=PAGE)
             if not page:
                 break
-            with session_factory() as session, session.begin():
-                ids = queue_page(session, cluster, page, days_before, public_base_url)
-            send_queue.send(ids)
-            sent += len(ids)
+            send_queue.compose(page, days_before)
+            sent += len(page)
             after = page[-1]["installment_id"]
             if len(page) < PAGE:
                 break

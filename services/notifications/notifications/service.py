@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import sessionmaker
 
 from notifications import catalog, delivery, recipients, reminders, staff, templates
-from notifications.dependencies import SEND_QUEUE, Channels, Requeue
+from notifications.dependencies import COMPOSE_QUEUE, SEND_QUEUE, Channels, Requeue
 from notifications.models import Base, Message, Preferences, PushSubscription, new_id
 from notifications.sms_client import REPORT_STATUSES
 from portal_shared.authz import require_role
@@ -175,10 +175,16 @@ class Service(HealthCheck):
             self._run_reminders(due_date, days_before)
 
     def _run_reminders(self, due_date: date, days_before: int) -> int | None:
-        sent = reminders.run(self.sessions, self.cluster, self.send_queue, due_date, days_before,
-                             REPLICA, Config().public_base_url)
+        sent = reminders.run(self.sessions, self.cluster, self.send_queue, due_date, days_before, REPLICA)
         self.log.info("reminders_run", due_date=due_date.isoformat(), days_before=days_before, sent=sent)
         return sent
+
+    @consume(COMPOSE_QUEUE)
+    def compose_reminders(self, body):
+        ids = reminders.queue_page(self.db.session, self.cluster, body["installments"], body["days_before"],
+                                   Config().public_base_url)
+        self.db.commit()
+        self.send_queue.send(ids)
 
     @rpc_method(contract.RUN_REMINDERS)
     def run_reminders(self, due_date, days_before):

@@ -114,7 +114,7 @@ class ReminderRunArgs(StrictSchema):
 
 class ReminderRun(StrictSchema):
     ran = fields.Boolean(required=True)  # False: another replica has (or is) running it
-    reminders = fields.Integer(required=True)
+    reminders = fields.Integer(required=True)  # installments handed out to be reminded of
 
 
 PREVIEW = RpcMethod(SERVICE, "preview", PreviewArgs, Preview,
