@@ -65,8 +65,8 @@ class AccountRef(StrictSchema):
     account_id = fields.UUID(required=True)
 
 
-class PreferencesSchema(StrictSchema):
-    account_id = fields.UUID(required=True)
+class PreferenceChoices(StrictSchema):
+    """What a person chooses (the gateway's request body; the account comes from the session)."""
     sms = fields.Boolean(load_default=False)
     push = fields.Boolean(load_default=True)
     language = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LANGUAGES))
@@ -74,15 +74,23 @@ class PreferencesSchema(StrictSchema):
     quiet_until = fields.Time(load_default=None, allow_none=True)  # e.g. 07:00
 
 
+class PreferencesSchema(PreferenceChoices):
+    account_id = fields.UUID(required=True)
+
+
 class PushKeys(StrictSchema):
     p256dh = fields.String(required=True, validate=validate.Length(min=80, max=100))
     auth = fields.String(required=True, validate=validate.Length(min=16, max=30))
 
 
-class PushSubscriptionArgs(StrictSchema):
-    account_id = fields.UUID(required=True)
+class PushSubscriptionBody(StrictSchema):
+    """A browser's PushSubscription.toJSON() (expirationTime may come along and is ignored)."""
     endpoint = fields.Url(required=True, require_tld=False, schemes={"https", "http"})
     keys = fields.Nested(PushKeys, required=True)
+
+
+class PushSubscriptionArgs(PushSubscriptionBody):
+    account_id = fields.UUID(required=True)
 
 
 class PushSubscriptionRef(StrictSchema):
