@@ -273,14 +273,20 @@ def _is_uuid(value: str) -> bool:
 
 
 def release_waiting(session, limit: int = 1000) -> list[str]:
-    """Queued messages whose time has come but that no queue will bring (deferred by quiet
-    hours, or lost between commit and publish): hand them to the senders again."""
+    """Messages that no queue will bring back, handed to the senders again: queued ones whose
+    time has come (deferred by quiet hours, or lost between commit and publish), and sends
+    interrupted by a crash (`sending` for 10 minutes: sent again at least once; the SMS
+    operator drops a repeat by its idx)."""
     ids = session.scalars(
-        sa.select(Message.id).where(
-            Message.status == "queued",
-            sa.func.coalesce(Message.not_before, Message.updated_at) < sa.func.now() - sa.text("interval '1 minute'"))
+        sa.select(Message.id).where(sa.or_(
+            sa.and_(Message.status == "queued",
+                    sa.func.coalesce(Message.not_before, Message.updated_at)
+                    < sa.func.now() - sa.text("interval '1 minute'")),
+            sa.and_(Message.status == "sending",
+                    Message.updated_at < sa.func.now() - sa.text("interval '10 minutes'"))))
         .limit(limit).with_for_update(skip_locked=True)).all()
     if ids:
-        session.execute(sa.update(Message).where(Message.id.in_(ids)).values(
-            not_before=None, updated_at=sa.func.now()))
+        session.execute(sa.update(Message).where(Message.id.in_(ids), Message.status == "sending").values(
+            status="queued", history=Message.history.op("||")(_history_entry("queued", "interrupted send"))))
+        session.execute(sa.update(Message).where(Message.id.in_(ids)).values(not_before=None, updated_at=sa.func.now()))
     return list(ids)

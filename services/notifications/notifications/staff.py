@@ -3,6 +3,7 @@ forgetting a deleted account's personal data."""
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from jinja2 import TemplateError
 
 from notifications import templates
 from notifications.catalog import MESSAGE_TYPES
@@ -18,7 +19,7 @@ def preview(type_name: str, language: str, context: dict | None) -> dict:
         raise ValidationFailed({"message_type": ["message_type.unknown"]})
     try:
         rendered = templates.render(message_type, language, **{**message_type.sample, **(context or {})})
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, TemplateError) as exc:
         raise ValidationFailed({"context": [str(exc)]}) from None
     return {"message_type": type_name, "channels": list(message_type.channels), **rendered}
 

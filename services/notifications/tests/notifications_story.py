@@ -59,6 +59,15 @@ def query(sql: str, **params) -> list:
         engine.dispose()
 
 
+def execute(sql: str, **params) -> None:
+    engine = sa.create_engine(database_url("notifications"))
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(sql), params)
+    finally:
+        engine.dispose()
+
+
 def messages(where: str = "true", **params) -> list:
     return query(f"SELECT * FROM messages WHERE {where} ORDER BY created_at", **params)
 

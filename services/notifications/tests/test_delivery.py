@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import eventlet
 import pytest
 from nameko.testing.services import entrypoint_hook
-from notifications_story import STAFF, UPO_PDF, FakeIdentity, FakeLedger, messages, person, wait_for_messages
+from notifications_story import STAFF, UPO_PDF, FakeIdentity, FakeLedger, execute, messages, person, wait_for_messages
 
 from notifications.catalog import MESSAGE_TYPES
 from portal_shared.contracts import declarations, identity, ledger
@@ -282,3 +282,19 @@ def test_a_push_to_an_unsubscribed_browser_forgets_the_subscription(fakes, rpc_p
     assert wait_for_messages("channel = 'sms' AND status IN ('sent', 'delivered')")
     from notifications_story import query
     assert query("SELECT count(*) FROM push_subscriptions")[0][0] == 0
+
+
+def test_a_send_interrupted_by_a_crash_is_released_and_sent_again(fakes, publish):
+    who = person("44051401359")
+    publish(identity.PASSWORD_RESET_REQUESTED, account_id=who["account_id"], email=who["email"], first_name="Anna",
+            language="pl", link_token="r" * 30, expires_at=EXPIRES.isoformat())
+    fakes.mail.wait_for(who["email"])
+    wait_for_messages("status = 'sent'")
+    execute("UPDATE messages SET status = 'sending', updated_at = now() - interval '11 minutes'")
+
+    with entrypoint_hook(fakes.replicas[0], "release_waiting") as release_waiting:
+        release_waiting()
+    fakes.mail.wait_for(who["email"], count=2)  # at least once: the crash may have come after the sink's 250
+    [message] = wait_for_messages("status = 'sent'")
+    assert [h["status"] for h in message.history][-3:] == ["queued", "sending", "sent"]
+    assert message.history[-3]["error"] == "interrupted send"
