@@ -34,3 +34,10 @@ def test_preferences_and_a_push_subscription(client, system, push_service):
     assert registered.status_code == 201, registered.get_json()
     assert client.post("/api/v1/me/push-subscriptions", headers=auth,
                        json={"endpoint": "not a url", "keys": browser["keys"]}).status_code == 400
+
+
+def test_the_openapi_document_lists_the_notification_settings(client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    assert {"/api/v1/me/notification-preferences", "/api/v1/push/vapid-public-key",
+            "/api/v1/me/push-subscriptions"} <= set(paths)
+    assert set(paths["/api/v1/me/notification-preferences"]) == {"get", "put"}

@@ -23,7 +23,8 @@ def _openapi_path(rule: str) -> str:
 
 
 def _schema_name(schema) -> str:
-    return schema.__name__
+    # apispec passes classes for top-level schemas and instances for nested ones.
+    return (schema if isinstance(schema, type) else type(schema)).__name__
 
 
 def build_spec(app) -> dict:
