@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from notifications.catalog import EMAIL, PUSH, SMS, MessageType
+from notifications.catalog import EMAIL, MESSAGE_TYPES, PUSH, SMS, MessageType
 from notifications.failures import DeliveryError, PermanentFailure, TemporaryFailure
 from notifications.models import Attachment, Message, PushSubscription, new_id
 from notifications.push_client import SubscriptionGone
@@ -76,7 +76,6 @@ def within_rate_limit(session, account_id: str, channel: str, limit: int) -> boo
     per person and channel, so a burst of parallel requests cannot slip past the count."""
     session.execute(sa.select(sa.func.pg_advisory_xact_lock(
         sa.func.hashtext(f"notifications-codes:{account_id}:{channel}"))))
-    from notifications.catalog import MESSAGE_TYPES
     limited = [t.name for t in MESSAGE_TYPES.values() if t.rate_limited]
     recent = session.scalar(sa.select(sa.func.count()).select_from(Message).where(
         Message.account_id == account_id, Message.channel == channel,

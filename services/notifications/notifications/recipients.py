@@ -5,14 +5,16 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+import structlog
 from sqlalchemy.dialects.postgresql import insert
 
-from notifications import templates
+from notifications import delivery, templates
 from notifications.catalog import EMAIL, PUSH, SMS, MessageType
 from notifications.delivery import Draft
 from notifications.models import KnownContact, Preferences, PushSubscription
 from portal_shared.contracts import identity
 
+log = structlog.get_logger()
 WARSAW = ZoneInfo("Europe/Warsaw")
 DEFAULT_PREFERENCES = Preferences(sms=False, push=True, language=None, quiet_from=None, quiet_until=None)
 
@@ -101,3 +103,38 @@ def drafts_for(session, message_type: MessageType, cause_id: str, contacts: list
                          not_before=not_before, attachments=list(attachments) if channel == EMAIL else [])
                    for channel, recipient in routes]
     return drafts
+
+
+def code_drafts(session, message_type: MessageType, event: dict, recipient: str, context: dict,
+                limit_per_hour: int) -> list[Draft]:
+    """Codes and links: urgent, on the one channel the type has, within the hourly limit (a
+    refused one is stored as failed, `rate_limited`)."""
+    account_id = str(event["account_id"])
+    [channel] = message_type.channels
+    draft = Draft(str(event["event_id"]), message_type, channel, recipient, account_id,
+                  templates.render(message_type, event["language"], **context))
+    if not delivery.within_rate_limit(session, account_id, channel, limit_per_hour):
+        delivery.refuse(session, draft, delivery.RATE_LIMITED)
+        log.warning("code_refused_rate_limit", account_id=account_id, channel=channel)
+        return []
+    return [draft]
+
+
+def subject_drafts(cluster, session, message_type: MessageType, event: dict, context: dict, link: str, *,
+                   attachments=(), only_account: str | None = None) -> list[Draft]:
+    """For the people behind the event's taxpayer id (or only the one who acted)."""
+    subject = event["subject"]
+    contacts = contacts_by_subject(cluster, session, [subject])[subject]
+    if only_account:
+        contacts = [c for c in contacts if str(c["account_id"]) == only_account]
+    return drafts_for(session, message_type, str(event["event_id"]), contacts, context, link=link,
+                      attachments=attachments)
+
+
+def account_drafts(cluster, session, message_type: MessageType, event: dict, context: dict, link: str) -> list[Draft]:
+    account_id = str(event["account_id"])
+    contact = contact_of_account(cluster, session, account_id)
+    if contact is None:
+        log.warning("recipient_unknown", account_id=account_id, message_type=message_type.name)
+        return []
+    return drafts_for(session, message_type, str(event["event_id"]), [contact], context, link=link)

@@ -1,7 +1,9 @@
 """Notifications' entrypoints: events in, messages out; staff tools; people's preferences."""
 import base64
+import os
 import re
 import socket
+import uuid
 from datetime import date, datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -13,7 +15,7 @@ from nameko.timer import timer
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import sessionmaker
 
-from notifications import catalog, delivery, recipients, reminders, staff, templates
+from notifications import catalog, delivery, recipients, reminders, staff
 from notifications.dependencies import COMPOSE_QUEUE, SEND_QUEUE, Channels, Requeue
 from notifications.models import Base, Message, Preferences, PushSubscription, new_id
 from notifications.sms_client import REPORT_STATUSES
@@ -27,7 +29,7 @@ from portal_shared.health import HealthCheck
 from portal_shared.logging import LoggingContext
 
 WARSAW = ZoneInfo("Europe/Warsaw")
-REPLICA = f"{socket.gethostname()}:{id(object())}"
+REPLICA = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"  # who claimed a scheduler run
 
 
 def local_time(moment: datetime) -> str:
@@ -61,34 +63,35 @@ class Service(HealthCheck):
         self.send_queue.send(ids)
         return ids
 
-    def _send_code(self, message_type, event, channel: str, recipient: str, context: dict) -> None:
-        """Codes and links: always urgent, on the channel asked for, within the hourly limit."""
-        account_id = str(event["account_id"])
-        draft = delivery.Draft(str(event["event_id"]), message_type, channel, recipient, account_id,
-                               templates.render(message_type, event["language"], **context))
-        if not delivery.within_rate_limit(self.db.session, account_id, channel, Config().notify_codes_per_hour):
-            delivery.refuse(self.db.session, draft, delivery.RATE_LIMITED)
-            self.log.warning("code_refused_rate_limit", account_id=account_id, channel=channel)
-            return
-        self._queue_and_send([draft])
+    def _send_code(self, message_type, event, recipient: str, context: dict) -> None:
+        self._queue_and_send(recipients.code_drafts(self.db.session, message_type, event, recipient, context,
+                                                    Config().notify_codes_per_hour))
+
+    def _to_subject(self, message_type, event, context: dict, link: str, **options) -> None:
+        self._queue_and_send(recipients.subject_drafts(self.cluster, self.db.session, message_type, event,
+                                                       context, link, **options))
+
+    def _to_account(self, message_type, event, context: dict, link: str) -> None:
+        self._queue_and_send(recipients.account_drafts(self.cluster, self.db.session, message_type, event,
+                                                       context, link))
 
     # --- identity ------------------------------------------------------------------------
     @handles(identity.EMAIL_VERIFICATION_REQUESTED)
     def on_email_verification_requested(self, event):
         link = f"{Config().public_base_url}/verify-email?token={event['link_token']}"
-        self._send_code(catalog.EMAIL_VERIFICATION, event, catalog.EMAIL, event["email"], {
+        self._send_code(catalog.EMAIL_VERIFICATION, event, event["email"], {
             "first_name": event["first_name"], "code": event["code"], "link": link,
             "expires_local": local_time(event["expires_at"])})
 
     @handles(identity.PHONE_VERIFICATION_REQUESTED)
     def on_phone_verification_requested(self, event):
-        self._send_code(catalog.PHONE_VERIFICATION, event, catalog.SMS, event["phone"], {
+        self._send_code(catalog.PHONE_VERIFICATION, event, event["phone"], {
             "code": event["code"], "expires_local": local_time(event["expires_at"])})
 
     @handles(identity.PASSWORD_RESET_REQUESTED)
     def on_password_reset_requested(self, event):
         link = f"{Config().public_base_url}/reset-password?token={event['link_token']}"
-        self._send_code(catalog.PASSWORD_RESET, event, catalog.EMAIL, event["email"], {
+        self._send_code(catalog.PASSWORD_RESET, event, event["email"], {
             "first_name": event["first_name"], "link": link, "expires_local": local_time(event["expires_at"])})
 
     @handles(identity.ACCOUNT_DELETED)
@@ -97,29 +100,20 @@ class Service(HealthCheck):
         self.log.info("account_forgotten", account_id=str(event["account_id"]), messages=removed)
 
     # --- ledger --------------------------------------------------------------------------
-    def _to_subject(self, message_type, event, subject: str, context: dict, link: str | None = None,
-                    attachments=(), only_account: str | None = None) -> None:
-        contacts = recipients.contacts_by_subject(self.cluster, self.db.session, [subject])[subject]
-        if only_account:
-            contacts = [c for c in contacts if str(c["account_id"]) == only_account]
-        drafts = recipients.drafts_for(self.db.session, message_type, str(event["event_id"]), contacts,
-                                       context, link=link, attachments=attachments)
-        self._queue_and_send(drafts)
-
     @handles(ledger.PAYMENT_POSTED)
     def on_payment_posted(self, event):
         link = f"{Config().public_base_url}/payments"
-        self._to_subject(catalog.PAYMENT_POSTED, event, event["subject"], {
+        self._to_subject(catalog.PAYMENT_POSTED, event, {
             "amount_grosze": event["amount_grosze"], "overpayment_grosze": event["overpayment_grosze"],
-            "link": link}, link=link)
+            "link": link}, link)
 
     @handles(ledger.REMINDER_ISSUED)
     def on_reminder_issued(self, event):
         link = f"{Config().public_base_url}/pay?installment={event['installment_id']}"
-        self._to_subject(catalog.REMINDER_NOTICE, event, event["subject"], {
+        self._to_subject(catalog.REMINDER_NOTICE, event, {
             "tax_type": event["tax_type"], "outstanding_grosze": event["outstanding_grosze"],
             "cost_grosze": event["cost_grosze"], "due_date": event["due_date"],
-            "account_number": event["account_number"], "payment_link": link}, link=link)
+            "account_number": event["account_number"], "payment_link": link}, link)
 
     # --- declarations --------------------------------------------------------------------
     @handles(declarations.DECLARATION_SUBMITTED)
@@ -128,19 +122,9 @@ class Service(HealthCheck):
         pdf = ("UPO-" + re.sub(r"[^A-Za-z0-9._-]", "-", upo["reference"]) + ".pdf", "application/pdf",
                base64.b64decode(upo["pdf_base64"]))
         link = f"{Config().public_base_url}/cases/{event['case_id']}"
-        self._to_subject(catalog.UPO_RECEIPT, event, event["subject"], {
+        self._to_subject(catalog.UPO_RECEIPT, event, {
             "form_code": event["form_code"], "upo_reference": upo["reference"], "link": link},
-            link=link, attachments=[pdf], only_account=str(event["submitter_account_id"]))
-
-    def _to_account(self, message_type, event, context: dict, link: str) -> None:
-        account_id = str(event["account_id"])
-        contact = recipients.contact_of_account(self.cluster, self.db.session, account_id)
-        if contact is None:
-            self.log.warning("recipient_unknown", account_id=account_id, message_type=message_type.name)
-            return
-        drafts = recipients.drafts_for(self.db.session, message_type, str(event["event_id"]), [contact],
-                                       context, link=link)
-        self._queue_and_send(drafts)
+            link, attachments=[pdf], only_account=str(event["submitter_account_id"]))
 
     @handles(declarations.LETTER_SENT)
     def on_letter_sent(self, event):
