@@ -46,6 +46,7 @@ class Config:
     smtp_user: str = field(default_factory=lambda: env("SMTP_USER", ""))
     smtp_password: str = field(default_factory=lambda: env("SMTP_PASSWORD", ""))
     smtp_starttls: bool = field(default_factory=lambda: env_bool("SMTP_STARTTLS", False))
+    smtp_ca_file: str = field(default_factory=lambda: env("SMTP_CA_FILE", ""))  # a private CA, if any
     mail_from: str = field(default_factory=lambda: env("MAIL_FROM", "Portal Podatnika <no-reply@portal.example>"))
     mailsink_api_url: str = field(default_factory=lambda: env("MAILSINK_API_URL", "http://127.0.0.1:1080"))
     # Notifications: SMS operator (SMSAPI.pl REST protocol), Web Push (VAPID), delivery policy.

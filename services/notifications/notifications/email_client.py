@@ -17,6 +17,8 @@ def classify(exc: Exception) -> Exception:
         codes = [code for code, _ in exc.recipients.values()]
         failure = PermanentFailure if all(500 <= c < 600 for c in codes) else TemporaryFailure
         return failure(str(exc.recipients))
+    if isinstance(exc, smtplib.SMTPNotSupportedError):  # e.g. no AUTH offered: our configuration is wrong
+        return PermanentFailure(f"relay does not support what we need: {exc}")
     if isinstance(exc, smtplib.SMTPResponseException):
         failure = PermanentFailure if 500 <= exc.smtp_code < 600 else TemporaryFailure
         return failure(f"{exc.smtp_code} {exc.smtp_error!r}")
@@ -35,6 +37,7 @@ class SmtpClient:
         self.host, self.port = config.smtp_host, config.smtp_port
         self.user, self.password = config.smtp_user, config.smtp_password
         self.starttls = config.smtp_starttls
+        self.ca_file = config.smtp_ca_file or None
         name, self.envelope_from = parseaddr(config.mail_from)
         self.from_header = mime.address(name, self.envelope_from)
 
@@ -52,7 +55,7 @@ class SmtpClient:
             raise TemporaryFailure(f"connect: {exc}") from exc
         try:
             if self.starttls:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=ssl.create_default_context(cafile=self.ca_file))
             if self.user:
                 smtp.login(self.user, self.password)
         except (smtplib.SMTPException, OSError) as exc:

@@ -91,3 +91,60 @@ def test_the_push_service_checks_the_vapid_key_and_decrypts(push_service):
     push_service.unsubscribe(subscription["subscription_id"])
     with pytest.raises(SubscriptionGone):
         client.send(subscription, "x", "y", None, "m-3")
+
+
+@pytest.fixture
+def guarded_sink(tmp_path):
+    """A sink that, like a production relay, requires STARTTLS (self-signed certificate for
+    127.0.0.1) and a login."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from portal_shared.testing import free_port, start_process
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                                         serialization.PrivateFormat.PKCS8,
+                                                         serialization.NoEncryption()))
+    smtp_port, http_port = free_port(), free_port()
+    process = start_process("notifications.fakes.mailsink", "--smtp-port", str(smtp_port), "--http-port",
+                            str(http_port), "--tls-cert", str(tmp_path / "cert.pem"), "--tls-key",
+                            str(tmp_path / "key.pem"), "--login", "portal:relay-secret", ports=(smtp_port, http_port))
+    yield {"SMTP_PORT": str(smtp_port), "SMTP_CA_FILE": str(tmp_path / "cert.pem"), "api": f"http://127.0.0.1:{http_port}"}
+    process.terminate()
+    process.wait(10)
+
+
+def test_smtp_uses_starttls_and_login_where_the_relay_requires_them(guarded_sink, monkeypatch):
+    import requests
+
+    monkeypatch.setenv("SMTP_PORT", guarded_sink["SMTP_PORT"])
+    monkeypatch.setenv("SMTP_CA_FILE", guarded_sink["SMTP_CA_FILE"])
+    monkeypatch.setenv("SMTP_STARTTLS", "true")
+    monkeypatch.setenv("SMTP_USER", "portal")
+    monkeypatch.setenv("SMTP_PASSWORD", "relay-secret")
+    client = SmtpClient(Config())
+    client.send(client.build("anna@example.pl", "Temat", "Treść", None, "m-1"))
+    [received] = requests.get(f"{guarded_sink['api']}/messages", timeout=5).json()
+    assert received["rcpt_to"] == ["anna@example.pl"]
+
+    monkeypatch.setenv("SMTP_PASSWORD", "wrong")
+    with pytest.raises(PermanentFailure, match="535"):
+        SmtpClient(Config()).send(client.build("anna@example.pl", "Temat", "Treść", None, "m-2"))
+    monkeypatch.setenv("SMTP_STARTTLS", "false")
+    with pytest.raises(PermanentFailure, match="AUTH"):  # no login offered over an unencrypted line
+        SmtpClient(Config()).send(client.build("anna@example.pl", "Temat", "Treść", None, "m-3"))

@@ -4,17 +4,21 @@
 GET /messages lists what arrived (newest last), GET /messages/count counts them;
 DELETE /messages forgets them (and the faults). For tests, POST /_faults
 `{"rcpt": "a@example.pl", "reply": "451 4.3.0 try later", "times": 1}` refuses that recipient.
-`--keep-bodies no` keeps only counts (for benchmarks).
+`--keep-bodies no` keeps only counts (for benchmarks); `--tls-cert/--tls-key` require STARTTLS and
+`--login user:password` requires AUTH, as a production relay does.
 """
 import argparse
+import hmac
 import json
 import signal
+import ssl
 import threading
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Inbox:
@@ -110,15 +114,36 @@ def http_handler(inbox: Inbox, smtp: SmtpHandler):
     return Handler
 
 
+def security(args) -> dict:
+    """STARTTLS and login required, when asked for: the production conversation, locally."""
+    options = {}
+    if args.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        options.update(tls_context=context, require_starttls=True)
+    if args.login:
+        user, password = args.login.split(":", 1)
+
+        def authenticate(server, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and hmac.compare_digest(
+                auth_data.login, user.encode()) and hmac.compare_digest(auth_data.password, password.encode())
+            return AuthResult(success=ok, handled=False)  # aiosmtpd answers 235 or 535
+        options.update(authenticator=authenticate, auth_required=True, auth_require_tls=bool(args.tls_cert))
+    return options
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Local SMTP sink with an HTTP API.")
     parser.add_argument("--smtp-port", type=int, default=1025)
     parser.add_argument("--http-port", type=int, default=1080)
     parser.add_argument("--keep-bodies", choices=("yes", "no"), default="yes")
+    parser.add_argument("--tls-cert", help="PEM certificate: require STARTTLS (as production relays do)")
+    parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    parser.add_argument("--login", help="user:password: require AUTH (after STARTTLS)")
     args = parser.parse_args(argv)
     inbox = Inbox(keep_bodies=args.keep_bodies == "yes")
     smtp = SmtpHandler(inbox)
-    controller = Controller(smtp, hostname="127.0.0.1", port=args.smtp_port)
+    controller = Controller(smtp, hostname="127.0.0.1", port=args.smtp_port, **security(args))
     controller.start()
     http = ThreadingHTTPServer(("127.0.0.1", args.http_port), http_handler(inbox, smtp))
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=http.shutdown).start())
