@@ -45,7 +45,8 @@ class Message(Base):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     history: Mapped[list] = mapped_column(JSONB, default=list)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
-    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now(),
+                                                 onupdate=sa.func.now())
 
 
 class Attachment(Base):
