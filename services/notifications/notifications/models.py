@@ -102,3 +102,16 @@ class SchedulerRun(Base):
     started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     items: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class DeferredEvent(Base):
+    """An event whose handling failed (a service it needed was away): tried again later with
+    backoff instead of being acknowledged and lost."""
+    __tablename__ = "deferred_events"
+
+    event_id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True)
+    handler: Mapped[str] = mapped_column(sa.Text)
+    payload: Mapped[dict] = mapped_column(JSONB)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=1)
+    next_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    last_error: Mapped[str] = mapped_column(sa.Text)

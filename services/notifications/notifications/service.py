@@ -15,7 +15,8 @@ from nameko.timer import timer
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import sessionmaker
 
-from notifications import catalog, delivery, recipients, reminders, staff
+from notifications import catalog, deferral, delivery, recipients, reminders, staff
+from notifications.deferral import retried_later
 from notifications.dependencies import COMPOSE_QUEUE, SEND_QUEUE, Channels, Requeue
 from notifications.models import Base, Message, Preferences, PushSubscription, new_id
 from notifications.sms_client import REPORT_STATUSES
@@ -101,6 +102,7 @@ class Service(HealthCheck):
 
     # --- ledger --------------------------------------------------------------------------
     @handles(ledger.PAYMENT_POSTED)
+    @retried_later(ledger.PAYMENT_POSTED)
     def on_payment_posted(self, event):
         link = f"{Config().public_base_url}/payments"
         self._to_subject(catalog.PAYMENT_POSTED, event, {
@@ -108,6 +110,7 @@ class Service(HealthCheck):
             "link": link}, link)
 
     @handles(ledger.REMINDER_ISSUED)
+    @retried_later(ledger.REMINDER_ISSUED)
     def on_reminder_issued(self, event):
         link = f"{Config().public_base_url}/pay?installment={event['installment_id']}"
         self._to_subject(catalog.REMINDER_NOTICE, event, {
@@ -117,6 +120,7 @@ class Service(HealthCheck):
 
     # --- declarations --------------------------------------------------------------------
     @handles(declarations.DECLARATION_SUBMITTED)
+    @retried_later(declarations.DECLARATION_SUBMITTED)
     def on_declaration_submitted(self, event):
         upo = declarations.UPO_DOCUMENTS(self.cluster, declaration_id=str(event["declaration_id"]))
         pdf = ("UPO-" + re.sub(r"[^A-Za-z0-9._-]", "-", upo["reference"]) + ".pdf", "application/pdf",
@@ -127,11 +131,13 @@ class Service(HealthCheck):
             link, attachments=[pdf], only_account=str(event["submitter_account_id"]))
 
     @handles(declarations.LETTER_SENT)
+    @retried_later(declarations.LETTER_SENT)
     def on_letter_sent(self, event):
         link = f"{Config().public_base_url}/letters/{event['letter_id']}"
         self._to_account(catalog.LETTER_SENT, event, {"subject_line": event["subject_line"], "link": link}, link)
 
     @handles(declarations.CASE_STATUS_CHANGED)
+    @retried_later(declarations.CASE_STATUS_CHANGED)
     def on_case_status_changed(self, event):
         link = f"{Config().public_base_url}/cases/{event['case_id']}"
         self._to_account(catalog.CASE_STATUS_CHANGED, event, {
@@ -147,10 +153,12 @@ class Service(HealthCheck):
 
     @timer(interval=30)
     def release_waiting(self):
+        """Messages and events whose time has come again: deferred, retried, interrupted."""
         ids = delivery.release_waiting(self.db.session)
         self.db.commit()
         if ids:
             self.send_queue.send(ids)
+        deferral.retry_due(self)
 
     @timer(interval=Config().reminder_check_seconds)
     def schedule_reminders(self):

@@ -72,6 +72,7 @@ def fakes(system, service_databases):
     FakeIdentity.contacts_by_subject.clear()
     FakeLedger.installments.clear()
     FakeLedger.calls.clear()
+    FakeDeclarations.failures_left = 0
     return system
 
 

@@ -36,9 +36,13 @@ class FakeLedger:
 
 class FakeDeclarations:
     name = "declarations"
+    failures_left = 0  # how many calls fail, as if the service were away
 
     @rpc
     def upo_documents(self, declaration_id):
+        if FakeDeclarations.failures_left:
+            FakeDeclarations.failures_left -= 1
+            raise RuntimeError("declarations is restarting")
         return {"reference": f"UPO/{declaration_id[:8]}", "xml_base64": base64.b64encode(b"<UPO/>").decode(),
                 "pdf_base64": base64.b64encode(UPO_PDF).decode()}
 
@@ -70,6 +74,16 @@ def execute(sql: str, **params) -> None:
 
 def messages(where: str = "true", **params) -> list:
     return query(f"SELECT * FROM messages WHERE {where} ORDER BY created_at", **params)
+
+
+def wait_for_rows(sql: str, count: int = 1, timeout: float = 15.0) -> list:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = query(sql)
+        if len(found) >= count:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"{count} row(s) of {sql} not found")
 
 
 def wait_for_messages(where: str, count: int = 1, timeout: float = 15.0, **params) -> list:

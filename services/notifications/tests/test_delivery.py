@@ -8,7 +8,19 @@ from zoneinfo import ZoneInfo
 import eventlet
 import pytest
 from nameko.testing.services import entrypoint_hook
-from notifications_story import STAFF, UPO_PDF, FakeIdentity, FakeLedger, execute, messages, person, wait_for_messages
+from notifications_story import (
+    STAFF,
+    UPO_PDF,
+    FakeDeclarations,
+    FakeIdentity,
+    FakeLedger,
+    execute,
+    messages,
+    person,
+    query,
+    wait_for_messages,
+    wait_for_rows,
+)
 
 from notifications.catalog import MESSAGE_TYPES
 from portal_shared.contracts import declarations, identity, ledger
@@ -298,3 +310,20 @@ def test_a_send_interrupted_by_a_crash_is_released_and_sent_again(fakes, publish
     [message] = wait_for_messages("status = 'sent'")
     assert [h["status"] for h in message.history][-3:] == ["queued", "sending", "sent"]
     assert message.history[-3]["error"] == "interrupted send"
+
+
+def test_an_event_whose_lookup_fails_is_kept_and_handled_later(fakes, publish):
+    who = person("44051401359")
+    FakeIdentity.contacts_by_subject[who["subject"]] = [who]
+    FakeDeclarations.failures_left = 1
+    publish(declarations.DECLARATION_SUBMITTED, declaration_id=uuid.uuid4(), case_id=uuid.uuid4(), form_code="IN-1",
+            form_version="1", submitter_account_id=uuid.UUID(who["account_id"]), subject=who["subject"],
+            upo_reference="UPO-1")
+    [deferred] = wait_for_rows("SELECT * FROM deferred_events")
+    assert "restarting" in deferred.last_error and messages() == []
+
+    execute("UPDATE deferred_events SET next_at = now()")  # its backoff has passed
+    with entrypoint_hook(fakes.replicas[1], "release_waiting") as release_waiting:
+        release_waiting()
+    assert fakes.mail.wait_for(who["email"])[0]["attachments"][0].endswith(".pdf")
+    assert query("SELECT * FROM deferred_events") == []

@@ -1,11 +1,11 @@
-"""Channels, preferences, push subscriptions, attachments, reminder runs.
+"""Channels, preferences, push subscriptions, attachments, reminder runs, deferred events.
 
 Revision ID: 0002_notifications_channels
 Revises: 0001
 """
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 revision = "0002_notifications_channels"
 down_revision = "0001"
@@ -65,6 +65,15 @@ def upgrade():
         sa.Column("subject", sa.Text, nullable=False),
     )
     op.create_table(
+        "deferred_events",
+        sa.Column("event_id", UUID(as_uuid=False), primary_key=True),
+        sa.Column("handler", sa.Text, nullable=False),
+        sa.Column("payload", JSONB, nullable=False),
+        sa.Column("attempts", sa.Integer, nullable=False, server_default="1"),
+        sa.Column("next_at", sa.DateTime(timezone=True), nullable=False, index=True),
+        sa.Column("last_error", sa.Text, nullable=False),
+    )
+    op.create_table(
         "scheduler_runs",
         sa.Column("job", sa.Text, primary_key=True),
         sa.Column("run_key", sa.Text, primary_key=True),
@@ -77,7 +86,7 @@ def upgrade():
 
 
 def downgrade():
-    for table in ("scheduler_runs", "known_contacts", "push_subscriptions", "preferences",
+    for table in ("scheduler_runs", "deferred_events", "known_contacts", "push_subscriptions", "preferences",
                   "message_attachments"):
         op.drop_table(table)
     for index in ("ix_messages_account_channel_created", "ix_messages_waiting", "ix_messages_failed",
