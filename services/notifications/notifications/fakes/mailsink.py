@@ -8,6 +8,7 @@ DELETE /messages forgets them (and the faults). For tests, POST /_faults
 `--login user:password` requires AUTH, as a production relay does.
 """
 import argparse
+import hashlib
 import hmac
 import json
 import signal
@@ -46,6 +47,8 @@ class Inbox:
                 "text": text.get_content() if text else None,
                 "html": html.get_content() if html else None,
                 "attachments": [part.get_filename() for part in parsed.iter_attachments()],
+                "attachment_sha256": {part.get_filename(): hashlib.sha256(part.get_content()).hexdigest()
+                                      for part in parsed.iter_attachments()},
             })
 
     def all(self) -> list[dict]:
