@@ -87,8 +87,12 @@ def test_every_message_type_arrives_in_the_persons_language(fakes, rpc_private, 
     emails = fakes.mail.wait_for(who["email"], count=8)
 
     subjects = " | ".join(e["subject"] for e in emails)
-    for word in ("reminder", "notice", "upo", "letter", "case", "code", "reset"):
+    for word in ("reminder", "notice", "payment", "upo", "letter", "case", "code", "reset"):
         assert words[word] in subjects or words[word] in " ".join(e["text"] for e in emails), word
+    signature, other = ("Taxpayer Portal", "Portal Podatnika") if language == "en" else ("Portal Podatnika",
+                                                                                           "Taxpayer Portal")
+    assert all(signature in e["text"] and other not in e["text"] for e in emails)
+    assert {m.language for m in messages()} == {language}
     upo = next(e for e in emails if words["upo"] in e["subject"])
     assert upo["attachments"] == [next(a for a in upo["attachments"] if a.endswith(".pdf"))]
     reminder = next(e for e in emails if e["subject"].startswith(words["reminder"]))
