@@ -1,7 +1,7 @@
 """`make up`: migrate, seed demo data, start every process, and stop them all on Ctrl-C/SIGTERM.
 
-Processes: the SMTP sink, the four nameko services (one process each) and the gateway
-under gunicorn. Each runs in its own process group so that nothing outlives this script.
+Processes: the SMTP sink, the fake SMS operator and push service, the four nameko services (one
+process each) and the gateway under gunicorn. Each runs in its own process group so that nothing outlives this script.
 """
 import os
 import signal
@@ -44,10 +44,11 @@ def main() -> int:
     run_step(str(BIN / "portal-migrate"), "all")
     print("seeding demo data", flush=True)
     run_step(str(BIN / "python"), "scripts/seed_demo.py")
-    processes = {"mail sink": start("mail sink", str(BIN / "python"), "-m",
-                                    "notifications.fakes.mailsink"),
-                 "payment operator (fake)": start("payment operator (fake)", str(BIN / "python"), "-m",
-                                                  "ledger.fakes.przelewy24")}
+    processes = {name: start(name, str(BIN / "python"), "-m", f"notifications.fakes.{module}")
+                 for name, module in (("mail sink", "mailsink"), ("sms operator", "smsgateway"),
+                                      ("push service", "pushservice"))}
+    processes["payment operator (fake)"] = start("payment operator (fake)", str(BIN / "python"), "-m",
+                                                 "ledger.fakes.przelewy24")
     processes["login node"] = start("fake login node (trusted profile)", str(BIN / "python"), "-m",
                                     "identity.fakes.login_node", "--port", "8090")
     for service in SERVICES:
@@ -65,7 +66,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, request_stop)
     print("\nThe portal is running:\n"
           "  API and portal    http://127.0.0.1:8000  (OpenAPI: /api/openapi.json)\n"
-          "  captured e-mails  http://127.0.0.1:8000/dev/messages\n"
+          "  captured e-mails, SMS and push  http://127.0.0.1:8000/dev/messages\n"
           "  RabbitMQ console  http://127.0.0.1:15672  (guest/guest)\n"
           "Press Ctrl-C to stop everything.\n", flush=True)
     try:

@@ -3,9 +3,13 @@
 Defaults are safe for development on one machine; production must set the secrets and
 `PORTAL_ENV=production`, which switches off every development aid.
 """
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass, field
 
+# A development-only VAPID key (raw P-256, base64url); production must set VAPID_PRIVATE_KEY.
+DEV_VAPID_PRIVATE_KEY = "T_qm0M6scmW9v48-CqBdK59FvQgPUJz1Oofx59MvWfw"
 SERVICES = ("identity", "ledger", "declarations", "notifications")
 ENVIRONMENTS = ("development", "test", "demo", "production")
 
@@ -42,6 +46,7 @@ class Config:
     smtp_user: str = field(default_factory=lambda: env("SMTP_USER", ""))
     smtp_password: str = field(default_factory=lambda: env("SMTP_PASSWORD", ""))
     smtp_starttls: bool = field(default_factory=lambda: env_bool("SMTP_STARTTLS", False))
+    smtp_ca_file: str = field(default_factory=lambda: env("SMTP_CA_FILE", ""))  # a private CA, if any
     mail_from: str = field(default_factory=lambda: env("MAIL_FROM", "Portal Podatnika <no-reply@portal.example>"))
     mailsink_api_url: str = field(default_factory=lambda: env("MAILSINK_API_URL", "http://127.0.0.1:1080"))
     # Trusted profile: the national login node's SAML metadata (the local fake in development).
@@ -63,6 +68,20 @@ class Config:
     p24_pos_id: int = field(default_factory=lambda: env_int("P24_POS_ID", 100001))
     p24_api_key: str = field(default_factory=lambda: env("P24_API_KEY", "dev-only-p24-api-key"))
     p24_crc: str = field(default_factory=lambda: env("P24_CRC", "dev-only-p24-crc"))
+    # Notifications: SMS operator (SMSAPI.pl REST protocol), Web Push (VAPID), delivery policy.
+    sms_api_url: str = field(default_factory=lambda: env("SMS_API_URL", "http://127.0.0.1:1090"))
+    sms_api_token: str = field(default_factory=lambda: env("SMS_API_TOKEN", "dev-sms-token"))
+    sms_sender: str = field(default_factory=lambda: env("SMS_SENDER", "PortalPod"))
+    sms_callback_url: str = field(default_factory=lambda: env("SMS_CALLBACK_URL", ""))  # default: gateway's
+    vapid_private_key: str = field(default_factory=lambda: env("VAPID_PRIVATE_KEY", DEV_VAPID_PRIVATE_KEY))
+    vapid_subject: str = field(default_factory=lambda: env("VAPID_SUBJECT", "mailto:powiadomienia@portal.example"))
+    notify_retry_delays_ms: tuple[int, ...] = field(default_factory=lambda: tuple(
+        int(ms) for ms in env("NOTIFY_RETRY_DELAYS_MS", "30000,120000,600000,1800000,7200000").split(",")))
+    notify_codes_per_hour: int = field(default_factory=lambda: env_int("NOTIFY_CODES_PER_HOUR", 5))
+    reminder_days_before: tuple[int, ...] = field(default_factory=lambda: tuple(
+        int(days) for days in env("REMINDER_DAYS_BEFORE", "7,1").split(",")))
+    reminder_check_seconds: int = field(default_factory=lambda: env_int("REMINDER_CHECK_SECONDS", 300))
+    push_fake_api_url: str = field(default_factory=lambda: env("PUSH_FAKE_API_URL", "http://127.0.0.1:1091"))
 
     def __post_init__(self):
         if self.environment not in ENVIRONMENTS:
@@ -71,6 +90,8 @@ class Config:
             raise ValueError("SECRET_KEY must be set in production")
         if self.is_production and (self.p24_crc.startswith("dev-only") or self.p24_api_key.startswith("dev-only")):
             raise ValueError("P24_CRC and P24_API_KEY must be set in production")
+        if self.is_production and self.vapid_private_key == DEV_VAPID_PRIVATE_KEY:
+            raise ValueError("VAPID_PRIVATE_KEY must be set in production")
 
     @property
     def is_production(self) -> bool:
@@ -85,6 +106,16 @@ class Config:
     def demo_account_enabled(self) -> bool:
         """The shared demo account (seed 001: demo/demo) exists only in development and demo."""
         return self.environment in ("development", "demo")
+
+    @property
+    def sms_callback_token(self) -> str:
+        """The secret in the SMS operator's callback URL (the operator signs nothing)."""
+        return hmac.new(self.secret_key.encode(), b"sms-delivery-callback", hashlib.sha256).hexdigest()[:32]
+
+    @property
+    def sms_notify_url(self) -> str:
+        base = self.sms_callback_url or f"{self.public_base_url}/api/v1/callbacks/sms"
+        return f"{base}?token={self.sms_callback_token}"
 
     def nameko_config(self) -> dict:
         return {

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from types import SimpleNamespace
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
@@ -28,16 +29,27 @@ def _test_database_url(service: str) -> str:
     return base.set(database=f"test_{service}_{RUN_ID}").render_as_string(hide_password=False)
 
 
-def truncate_all(url: str) -> None:
+def truncate_all(url: str, attempts: int = 5) -> None:
+    """Empty every table. Services may still be finishing a test's background work (an event
+    handler inserting a message), so a deadlock with it is retried rather than failing the test."""
     engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        tables = conn.scalars(sa.text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-            "AND tablename <> 'alembic_version'")).all()
-        if tables:
-            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                                 + " RESTART IDENTITY CASCADE"))
-    engine.dispose()
+    try:
+        for attempt in range(attempts):
+            try:
+                with engine.begin() as conn:
+                    tables = conn.scalars(sa.text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                        "AND tablename <> 'alembic_version' ORDER BY tablename")).all()
+                    if tables:
+                        conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                                             + " RESTART IDENTITY CASCADE"))
+                return
+            except sa.exc.OperationalError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+    finally:
+        engine.dispose()
 
 
 class ServiceDatabases:
@@ -119,8 +131,9 @@ def start_process(module: str, *args: str, ports: tuple[int, ...] = ()) -> subpr
 
 
 @pytest.fixture(scope="session")
-def service_containers(nameko_config, service_databases):
-    """`service_containers("identity", ...)` starts real nameko containers once per run."""
+def service_containers(nameko_config, service_databases, request):
+    """`service_containers("identity", ...)` starts real nameko containers once per run.
+    Notifications starts with its fakes (SMTP sink, SMS operator, push service) up."""
     from nameko.containers import ServiceContainer
 
     from portal_shared.runner import service_class
@@ -130,6 +143,8 @@ def service_containers(nameko_config, service_databases):
     def start(*names: str) -> dict:
         for name in names:
             if name not in started:
+                if name == "notifications":
+                    request.getfixturevalue("notification_fakes")
                 service_databases.url(name)
                 container = ServiceContainer(service_class(name), nameko_config)
                 container.start()
@@ -187,6 +202,11 @@ class MailSink:
             time.sleep(0.05)
         raise AssertionError(f"{count} message(s) to {to} did not arrive; got {self.messages(to)}")
 
+    def refuse_next(self, rcpt: str, reply: str = "451 4.3.0 Try again later", times: int = 1) -> None:
+        """The sink answers RCPT TO for `rcpt` with `reply` (4xx temporary, 5xx permanent)."""
+        requests.post(f"{self.api_url}/_faults", json={"rcpt": rcpt, "reply": reply, "times": times},
+                      timeout=5).raise_for_status()
+
     def clear(self) -> None:
         requests.delete(f"{self.api_url}/messages", timeout=5)
 
@@ -196,6 +216,7 @@ PRODUCTION_SECRETS = {
     "SECRET_KEY": "a-production-secret",
     "P24_CRC": "a-production-p24-crc",
     "P24_API_KEY": "a-production-p24-api-key",
+    "VAPID_PRIVATE_KEY": "HiCUU8wnpbao0qhz7lgqvN1GmOI4IuTRRwaiJZkc-yU",  # a throw-away test key
 }
 
 
@@ -205,3 +226,90 @@ def production_environment(monkeypatch) -> dict:
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     return environment
+def _wait_until(found, describe, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = found()
+        if result:
+            return result
+        time.sleep(0.05)
+    raise AssertionError(describe())
+
+
+@pytest.fixture(scope="session")
+def sms_gateway():
+    """The local SMS operator (SMSAPI.pl protocol) as a separate process."""
+    port = free_port()
+    token = uuid.uuid4().hex
+    process = start_process("notifications.fakes.smsgateway", "--port", str(port), "--token", token, ports=(port,))
+    os.environ.update(SMS_API_URL=f"http://127.0.0.1:{port}", SMS_API_TOKEN=token)
+    yield FakeSmsGateway(f"http://127.0.0.1:{port}")
+    process.terminate()
+    process.wait(10)
+
+
+class FakeSmsGateway:
+    def __init__(self, api_url: str):
+        self.api_url = api_url
+
+    def messages(self, to: str | None = None) -> list[dict]:
+        found = requests.get(f"{self.api_url}/messages", timeout=5).json()
+        digits = None if to is None else "".join(ch for ch in to if ch.isdigit())
+        return [m for m in found if digits is None or m["number"].endswith(digits[-9:])]
+
+    def wait_for(self, to: str, count: int = 1, timeout: float = 15.0) -> list[dict]:
+        return _wait_until(lambda: (found := self.messages(to)) and len(found) >= count and found,
+                           lambda: f"{count} SMS to {to} did not arrive; got {self.messages(to)}", timeout)
+
+    def fail_next(self, to: str, error, times: int = 1) -> None:
+        """`error`: an operator error code (e.g. 201 temporary, 13 bad number) or "http500"."""
+        requests.post(f"{self.api_url}/_faults", json={"to": to, "error": error, "times": times},
+                      timeout=5).raise_for_status()
+
+    def clear(self) -> None:
+        requests.delete(f"{self.api_url}/messages", timeout=5)
+
+
+@pytest.fixture(scope="session")
+def push_service():
+    """The local Web Push service (checks VAPID, decrypts payloads) as a separate process."""
+    port = free_port()
+    process = start_process("notifications.fakes.pushservice", "--port", str(port), ports=(port,))
+    os.environ["PUSH_FAKE_API_URL"] = f"http://127.0.0.1:{port}"
+    yield FakePushService(f"http://127.0.0.1:{port}")
+    process.terminate()
+    process.wait(10)
+
+
+class FakePushService:
+    def __init__(self, api_url: str):
+        self.api_url = api_url
+
+    def subscribe(self, application_server_key: str) -> dict:
+        """What a browser's `pushManager.subscribe()` returns, plus the fake's subscription id."""
+        return requests.post(f"{self.api_url}/subscriptions", timeout=5,
+                             json={"application_server_key": application_server_key}).json()
+
+    def unsubscribe(self, subscription_id: str) -> None:
+        requests.delete(f"{self.api_url}/subscriptions/{subscription_id}", timeout=5)
+
+    def messages(self, subscription_id: str | None = None) -> list[dict]:
+        found = requests.get(f"{self.api_url}/messages", timeout=5).json()
+        return [m for m in found if subscription_id in (None, m["subscription_id"])]
+
+    def wait_for(self, subscription_id: str, count: int = 1, timeout: float = 15.0) -> list[dict]:
+        return _wait_until(lambda: (found := self.messages(subscription_id)) and len(found) >= count and found,
+                           lambda: f"{count} push(es) to {subscription_id} did not arrive", timeout)
+
+    def fail_next(self, subscription_id: str, status: int, times: int = 1) -> None:
+        requests.post(f"{self.api_url}/_faults", timeout=5,
+                      json={"subscription_id": subscription_id, "status": status, "times": times}).raise_for_status()
+
+    def clear(self) -> None:
+        requests.delete(f"{self.api_url}/messages", timeout=5)
+
+
+@pytest.fixture(scope="session")
+def notification_fakes(mail_sink, sms_gateway, push_service):
+    """Every outside party notifications talks to; request it before starting notifications."""
+    return SimpleNamespace(mail=mail_sink, sms=sms_gateway, push=push_service)

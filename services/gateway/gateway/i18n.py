@@ -3,7 +3,7 @@ import re
 
 from flask import request
 
-from portal_shared.contracts import identity, ledger
+from portal_shared.contracts import identity, ledger, notifications
 from portal_shared.messages import COMMON_MESSAGES
 
 LANGUAGES = ("pl", "en")
@@ -12,6 +12,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **COMMON_MESSAGES,
     **identity.MESSAGES,
     **ledger.MESSAGES,
+    **notifications.MESSAGES,
 }
 
 

@@ -7,6 +7,7 @@ from captcha.image import ImageCaptcha
 from sqlalchemy.orm import Session
 
 from identity.models import Captcha
+from portal_shared import constant_time
 
 # No characters that people confuse (0/O, 1/I/l, 5/S, 2/Z, 8/B).
 ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
@@ -32,7 +33,7 @@ def consume(session: Session, captcha_id: str, answer: str) -> bool:
     if captcha is None or captcha.used_at is not None or captcha.expires_at < now:
         return False
     captcha.used_at = now
-    return secrets.compare_digest(captcha.answer, answer.strip().upper())
+    return constant_time.equal(answer.strip().upper(), captcha.answer)
 
 
 def answer_of(session: Session, captcha_id: str) -> str | None:

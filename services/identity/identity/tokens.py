@@ -3,6 +3,7 @@ import hashlib
 import hmac
 import secrets
 
+from portal_shared import constant_time
 from portal_shared.config import Config
 
 _KEY = Config().secret_key.encode()
@@ -22,4 +23,4 @@ def url_token() -> str:
 
 
 def matches(secret: str, stored_digest: str) -> bool:
-    return hmac.compare_digest(digest(secret), stored_digest)
+    return constant_time.equal(digest(secret), stored_digest)

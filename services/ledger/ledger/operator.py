@@ -8,12 +8,12 @@ transaction is posted. Requests use HTTP Basic auth (pos id : API key). Signatur
 of the compact JSON (unescaped unicode and slashes, as PHP's json_encode with those flags).
 """
 import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 
 import requests
 
+from portal_shared import constant_time
 from portal_shared.config import Config
 
 TIMEOUT = (3.05, 10)
@@ -81,7 +81,7 @@ class Przelewy24:
             expected = notification_sign(notification, self.crc)
         except KeyError:
             return False
-        return (hmac.compare_digest(expected, str(notification.get("sign", "")))
+        return (constant_time.equal(str(notification.get("sign", "")), expected)
                 and notification.get("merchantId") == self.merchant_id and notification.get("posId") == self.pos_id)
 
     def verify(self, session_id: str, order_id: int, amount_grosze: int) -> None:

@@ -3,16 +3,18 @@ where the configuration allows development aids (never in production)."""
 from gateway.blueprints import (
     account,
     authentication,
+    callbacks,
     dev,
     devices,
     health,
     ledger,
     mandates,
+    notification_settings,
     registration,
     sessions,
     telepin,
 )
 
 ALWAYS = (registration.bp, sessions.bp, health.bp, account.bp, devices.bp, authentication.bp, telepin.bp,
-          mandates.bp, ledger.bp)
+          mandates.bp, ledger.bp, callbacks.bp, notification_settings.bp)
 DEVELOPMENT = (dev.bp,)

@@ -10,9 +10,18 @@ bp = Blueprint("dev", __name__, url_prefix="/dev")
 
 @bp.get("/messages")
 def messages():
-    """Every e-mail the local SMTP sink captured."""
-    sink = current_app.config["PORTAL"].mailsink_api_url
-    return {"emails": requests.get(f"{sink}/messages", timeout=5).json()}
+    """Every e-mail, SMS and push the local fakes captured (a fake that is not running: [])."""
+    config = current_app.config["PORTAL"]
+    return {"emails": _captured(f"{config.mailsink_api_url}/messages"),
+            "sms": _captured(f"{config.sms_api_url}/messages"),
+            "push": _captured(f"{config.push_fake_api_url}/messages")}
+
+
+def _captured(url: str) -> list:
+    try:
+        return requests.get(url, timeout=5).json()
+    except (requests.RequestException, ValueError):
+        return []
 
 
 @bp.get("/captcha/<uuid:captcha_id>")
