@@ -3,7 +3,7 @@ import re
 
 from flask import request
 
-from portal_shared.contracts import identity
+from portal_shared.contracts import declarations, identity
 from portal_shared.messages import COMMON_MESSAGES
 
 LANGUAGES = ("pl", "en")
@@ -11,6 +11,7 @@ LANGUAGES = ("pl", "en")
 MESSAGES: dict[str, tuple[str, str]] = {
     **COMMON_MESSAGES,
     **identity.MESSAGES,
+    **declarations.MESSAGES,
 }
 
 

@@ -22,8 +22,14 @@ def _openapi_path(rule: str) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
 
 
-def _schema_name(schema) -> str:
-    return schema.__name__
+def _schema_name(schema) -> str | None:
+    """A class or a `many=True` instance is a named component; a partial instance
+    (`only=...`) is drawn inline, so it never clashes with the whole schema's name."""
+    if isinstance(schema, type):
+        return schema.__name__
+    if schema.only or schema.exclude:
+        return None
+    return type(schema).__name__
 
 
 def build_spec(app) -> dict:
