@@ -88,6 +88,8 @@ class Database(DependencyProvider):
         self.metadata = metadata
         self.engine = None
         self.relay = None
+        # Not in worker_ctx.data: nameko sends that as headers with every outgoing RPC call.
+        self._units: dict = {}
 
     def setup(self):
         self.engine = make_engine(database_url(self.service))
@@ -111,7 +113,7 @@ class Database(DependencyProvider):
     def get_dependency(self, worker_ctx):
         uow = UnitOfWork(self.sessionmaker(), self.outbox, self.processed,
                          _context_headers(worker_ctx), self._wake_relay)
-        worker_ctx.data["_uow"] = uow
+        self._units[id(worker_ctx)] = uow
         return uow
 
     def _wake_relay(self):
@@ -120,7 +122,7 @@ class Database(DependencyProvider):
 
     def worker_teardown(self, worker_ctx):
         # Whatever the entrypoint did not commit is rolled back by close().
-        uow = worker_ctx.data.pop("_uow", None)
+        uow = self._units.pop(id(worker_ctx), None)
         if uow is not None:
             uow.session.close()
 

@@ -70,7 +70,7 @@ def waste_fee(data: dict) -> dict:
         rate = rates.waste_fee_rate(date(year, month, 1), bool(data["sorted"]))
         by_rate[rate * (1 - waiver)] += 1
     components = [{"kind": "waste_resident_month", "unit": "resident_month",
-                   "base": str(residents * months), "rate": str(rate),
+                   "base": str(residents * months), "rate": format(rate.normalize(), "f"),
                    "amount_grosze": to_grosze(rate * residents * months)}
                   for rate, months in sorted(by_rate.items())]
     last_rate = rates.waste_fee_rate(date(year, 12, 1), bool(data["sorted"])) * (1 - waiver)

@@ -7,6 +7,7 @@ import os
 from decimal import Decimal
 
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from declarations import formdefs
 from portal_shared.config import Config
@@ -63,7 +64,8 @@ def _row(pdf: FPDF, label: str, value: str):
 
 
 def _table(pdf: FPDF, columns: list[str], rows: list[list[str]]):
-    with pdf.table(headings_style=None, line_height=5, text_align="LEFT") as table:
+    with pdf.table(headings_style=FontFace(emphasis="NONE", fill_color=GREY), line_height=5,
+                   text_align="LEFT") as table:
         heading = table.row()
         for column in columns:
             heading.cell(column)

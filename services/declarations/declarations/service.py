@@ -11,7 +11,7 @@ from declarations.models import Base, Declaration, Upo
 from portal_shared import authz
 from portal_shared.config import Config
 from portal_shared.contracts import declarations as contract
-from portal_shared.contracts import identity
+from portal_shared.contracts import identity as identity_contract
 from portal_shared.db import Database
 from portal_shared.entrypoints import handles, rpc_method
 from portal_shared.errors import NotFound
@@ -29,7 +29,7 @@ class Service(HealthCheck):
     name = contract.SERVICE
 
     db = Database(contract.SERVICE, Base.metadata)
-    identity = RpcProxy(identity.SERVICE)
+    identity = RpcProxy(identity_contract.SERVICE)
     keys = OfficeKeys()
     trusted_profile = TrustedProfile()
     log = LoggingContext()
@@ -110,8 +110,9 @@ class Service(HealthCheck):
         return self.trusted_profile.add_document_to_signing(document, return_url)
 
     @rpc_method(contract.SUBMIT)
-    def submit(self, actor, language, draft_id, idempotency_key, method, signed_xml_base64, signing_id,
+    def submit(self, actor, language, draft_id, idempotency_key, signing_method, signed_xml_base64, signing_id,
                submitter_name):
+        method = signing_method
         watch = submissions.timer()
         session = self.db.session
         with watch.measure("database"):
@@ -235,7 +236,7 @@ class Service(HealthCheck):
         authz.require_role(actor, "tax_officer")
         case = cases.by_id(self.db.session, case_id)
         declaration = self.db.session.get(Declaration, case.declaration_id)
-        contacts = identity.CONTACTS(self, subjects=[declaration.submitter_pesel]) \
+        contacts = identity_contract.CONTACTS(self, subjects=[declaration.submitter_pesel]) \
             if declaration.submitter_pesel else []
         consent = any(c["account_id"] == case.account_id and c["consent_e_correspondence"] for c in contacts)
         return letters.view(letters.send(self.db, case, str(actor["account_id"]), subject_line, body, consent),
@@ -256,7 +257,7 @@ class Service(HealthCheck):
         deemed = letters.deem_delivered(self.db)
         return {"drafts_expired": expired, "letters_deemed_delivered": deemed}
 
-    @handles(identity.ACCOUNT_DELETED)
+    @handles(identity_contract.ACCOUNT_DELETED)
     def on_account_deleted(self, event):
         removed = drafts.delete_for_account(self.db.session, str(event["account_id"]))
         self.log.info("drafts_deleted_with_account", account_id=str(event["account_id"]), drafts=removed)

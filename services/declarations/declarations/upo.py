@@ -47,7 +47,7 @@ def load_office_keys(config: Config) -> OfficeKeys:
     path = os.path.join(tempfile.gettempdir(), "portal-dev-keys", f"office-{config.office_code}.pem")
     if not os.path.exists(path):
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        pair = pki.self_signed(f"{config.office_name} (UPO, development)")
+        pair = pki.self_signed(f"UPO {config.office_code} (development)")
         temporary = f"{path}.{os.getpid()}.tmp"  # key and certificate in one file, replaced atomically
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as handle:

@@ -260,7 +260,7 @@ class TrustedProfileStart(StrictSchema):
 
 class SubmitArgs(DraftArgs):
     idempotency_key = fields.String(required=True, validate=validate.Length(min=8, max=100))
-    method = fields.String(required=True, validate=validate.OneOf(SIGNING_METHODS))
+    signing_method = fields.String(required=True, validate=validate.OneOf(SIGNING_METHODS))
     signed_xml_base64 = fields.String(load_default=None, allow_none=True)
     signing_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     submitter_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=240))

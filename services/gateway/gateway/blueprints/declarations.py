@@ -143,7 +143,7 @@ def start_trusted_profile_signing(draft_id):
 @bp.post("/drafts/<uuid:draft_id>/submission")
 @documented("Submit the signed draft. Header `Idempotency-Key` (required): a retry returns the same "
             "submission. Issues the UPO and opens a case.",
-            body=contract.SubmitArgs(only=("method", "signed_xml_base64", "signing_id")),
+            body=contract.SubmitArgs(only=("signing_method", "signed_xml_base64", "signing_id")),
             response=contract.Submission, status=201, auth=True, errors=(400, 401, 403, 404, 409))
 @login_required
 def submit(draft_id):
@@ -153,7 +153,7 @@ def submit(draft_id):
         raise ValidationFailed({"Idempotency-Key": ["Missing data for required field."]})
     name = " ".join(filter(None, (g.account.get("first_name"), g.account.get("last_name"))))
     result = call(contract.SUBMIT, **_me(), draft_id=str(draft_id), idempotency_key=key,
-                  method=body.get("method"), signed_xml_base64=body.get("signed_xml_base64"),
+                  signing_method=body.get("method"), signed_xml_base64=body.get("signed_xml_base64"),
                   signing_id=body.get("signing_id"), submitter_name=name or None)
     return result, 201
 
