@@ -46,6 +46,11 @@ def main() -> int:
     run_step(str(BIN / "python"), "scripts/seed_demo.py")
     processes = {"mail sink": start("mail sink", str(BIN / "python"), "-m",
                                     "notifications.fakes.mailsink")}
+    from declarations.fakes.signing_service import dev_keys
+    signing_pem, signing_cert = dev_keys()
+    os.environ.setdefault("TRUSTED_PROFILE_CERT_FILE", signing_cert)  # the services trust the fake
+    processes["trusted profile (fake)"] = start("trusted profile (fake)", str(BIN / "python"), "-m",
+                                                "declarations.fakes.signing_service", "--pem", signing_pem)
     for service in SERVICES:
         processes[service] = start(service, str(BIN / "portal-run"), service)
     processes["gateway"] = start("gateway", str(BIN / "gunicorn"), "-c",

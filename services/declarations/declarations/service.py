@@ -14,7 +14,7 @@ from portal_shared.contracts import declarations as contract
 from portal_shared.contracts import identity as identity_contract
 from portal_shared.db import Database
 from portal_shared.entrypoints import handles, rpc_method
-from portal_shared.errors import NotFound
+from portal_shared.errors import NotFound, ValidationFailed
 from portal_shared.health import HealthCheck
 from portal_shared.logging import LoggingContext
 
@@ -122,20 +122,27 @@ class Service(HealthCheck):
         with watch.measure("database"):
             draft = drafts.get_open(session, actor, draft_id)
         mandate = authz.require(self, actor, draft.subject, "submit")
-        with watch.measure("database"):
+        with watch.measure("form_validation"):
             form, document = submissions.document_of(session, draft)
             drafts.require_complete(session, draft, form)
-            session.rollback()  # release the connection's transaction while the signature is checked
+        session.rollback()  # release the connection's transaction while the signature is checked
         with watch.measure("signing"):
             signed = submissions.signed_structure(form, method, document, actor, signed_xml_base64, signing_id,
                                                   self.trusted_profile)
         with watch.measure("database"):
-            draft = drafts.get_open(session, actor, draft_id, lock=True)  # one submission per draft
-            if submissions.document_of(session, draft)[1] != document:
-                raise NotFound()  # changed meanwhile: sign again
+            draft = drafts.get(session, actor, draft_id, lock=True)  # one submission per draft
+            found = submissions.existing(session, str(actor["account_id"]), idempotency_key)
+            if found is not None:  # the same key won the race while we checked the signature
+                return submissions.view(session, submissions.replay(found, draft_id))
+            draft = drafts.get_open(session, actor, draft_id)
+            with watch.measure("form_validation"):
+                unchanged = submissions.document_of(session, draft)[1] == document
+            if not unchanged:
+                raise ValidationFailed({"signed_xml_base64": ["signing.document_mismatch"]})
             declaration = submissions.record(
                 self.db, self.keys, actor=actor, draft=draft, form=form, document=document, signed=signed,
-                method=method, idempotency_key=idempotency_key, mandate=mandate, submitter_name=submitter_name)
+                method=method, idempotency_key=idempotency_key, mandate=mandate, submitter_name=submitter_name,
+                watch=watch)
             self.db.commit()
         self.log.info("declaration_submitted", declaration_id=declaration.id, form_code=declaration.form_code)
         return submissions.view(session, declaration, watch.result())

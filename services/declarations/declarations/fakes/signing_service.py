@@ -8,6 +8,8 @@ the signed `PodpisZP` structure is fetched. Signs with the key and certificate i
 import argparse
 import base64
 import json
+import os
+import tempfile
 import threading
 import uuid
 from datetime import UTC, datetime
@@ -102,6 +104,19 @@ def handler_for(store: SigningStore):
             return self._json(404, {"error": "not_found"})
 
     return Handler
+
+
+def dev_keys() -> tuple[str, str]:
+    """For `make up`: the fake's key and certificate, made once (PEM with both, and the cert alone)."""
+    folder = os.path.join(tempfile.gettempdir(), "portal-dev-keys")
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    pem, cert = os.path.join(folder, "trusted-profile.pem"), os.path.join(folder, "trusted-profile.crt")
+    if not (os.path.exists(pem) and os.path.exists(cert)):
+        pair = pki.self_signed("Profil Zaufany (fake)")
+        with open(pem, "wb") as both, open(cert, "wb") as alone:
+            both.write(pair.key_pem + pair.cert_pem)
+            alone.write(pair.cert_pem)
+    return pem, cert
 
 
 def main(argv=None):
