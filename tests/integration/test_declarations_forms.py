@@ -3,6 +3,7 @@ forth, summary, each way of signing, idempotent submission."""
 import hashlib
 import io
 
+import sqlalchemy as sa
 from declarations_helpers import b64, new_pesel, sign_up, xades_sign
 from PIL import Image
 
@@ -311,3 +312,28 @@ def test_tax_data_needs_an_authenticated_account_and_drafts_are_private(client, 
     other = sign_up(client, system, service_databases)
     assert other.get(f"/api/v1/drafts/{draft_id}").status_code == 404
     assert client.application.test_client().get(f"/api/v1/drafts/{draft_id}").status_code == 401  # no cookie
+
+
+def test_abandoned_drafts_expire_and_a_reused_key_is_refused(client, system, service_databases, rpc):
+    anna = sign_up(client, system, service_databases)
+    abandoned = anna.start("WSN-1")["draft_id"]
+    first = anna.start("WPW")["draft_id"]
+    anna.fill(first, {"who": {"taxpayer_name": "Anna", "taxpayer_id": anna.account["pesel"]},
+                      "details": {"payment_date": "2026-01-15", "amount": "10,00", "explanation": "x",
+                                  "target_liability_id": "6f1d3c2e-8a55-4c59-9d1e-0b7b2a6f3e10"}})
+    assert anna.submit(first, "shared-key-0001", method="session").status_code == 201
+    second = anna.start("WPW")["draft_id"]
+    anna.fill(second, {"who": {"taxpayer_name": "Anna", "taxpayer_id": anna.account["pesel"]},
+                       "details": {"payment_date": "2026-01-16", "amount": "20,00", "explanation": "y",
+                                   "target_liability_id": "6f1d3c2e-8a55-4c59-9d1e-0b7b2a6f3e10"}})
+    reused = anna.submit(second, "shared-key-0001", method="session")
+    assert reused.status_code == 409
+
+    engine = sa.create_engine(service_databases.url("declarations"))
+    with engine.begin() as connection:  # a month and a day without a save
+        connection.execute(sa.text("UPDATE drafts SET expires_at = now() - interval '1 day' WHERE id = :id"),
+                           {"id": abandoned})
+    engine.dispose()
+    assert anna.get(f"/api/v1/drafts/{abandoned}").status_code == 404
+    assert rpc.declarations.run_housekeeping()["drafts_expired"] == 1
+    assert {d["draft_id"] for d in anna.get("/api/v1/drafts").get_json()} == {second}
