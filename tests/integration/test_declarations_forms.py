@@ -153,7 +153,7 @@ def test_pps1_power_of_attorney_needs_stamp_duty_proof_unless_family(client, sys
     steps = _pps_steps(anna.account["pesel"], relation="advisor")
     anna.fill(draft_id, {"principal": steps["principal"], "agent": steps["agent"]})
     missing = anna.step(draft_id, "scope", steps["scope"])
-    assert missing.get_json()["error"]["fields"] == {"stamp_duty_proof": ["Dodaj co najmniej jeden wiersz."]}
+    assert missing.get_json()["error"]["fields"] == {"stamp_duty_proof": ["Dołącz wymagany plik."]}
     backwards = anna.step(draft_id, "scope", {**steps["scope"], "valid_to": "2025-12-31"})
     assert backwards.get_json()["error"]["fields"]["valid_to"] == ["Data jest wcześniejsza niż dopuszczalna."]
 

@@ -26,21 +26,30 @@ def all_forms() -> dict[tuple[str, str], dict]:
     return forms
 
 
+class DefinitionError(ValueError):
+    pass
+
+
+def _require(condition: bool, *where) -> None:
+    if not condition:
+        raise DefinitionError(f"malformed form definition at {where}")
+
+
 def check(form: dict) -> None:
     """Refuse a malformed definition at load time, not in front of a taxpayer."""
-    assert form["effect"] in EFFECTS, form["code"]
+    _require(form["effect"] in EFFECTS, form["code"], "effect")
     names = set()
     for step in form["steps"]:
         for field in step["fields"]:
-            assert field["type"] in FIELD_TYPES, (form["code"], field["name"])
-            assert field["name"] not in names, (form["code"], field["name"])
+            _require(field["type"] in FIELD_TYPES, form["code"], field["name"])
+            _require(field["name"] not in names, form["code"], field["name"], "duplicate")
             names.add(field["name"])
             for row_field in field.get("row", ()):
-                assert row_field["type"] in FIELD_TYPES, (form["code"], row_field["name"])
+                _require(row_field["type"] in FIELD_TYPES, form["code"], row_field["name"])
     for step in form["steps"]:
         for field in step["fields"]:
             if condition := field.get("show_if"):
-                assert condition["field"] in names, (form["code"], field["name"])
+                _require(condition["field"] in names, form["code"], field["name"], "show_if")
 
 
 def current(code: str) -> dict:

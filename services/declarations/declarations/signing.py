@@ -14,7 +14,6 @@ import base64
 from dataclasses import dataclass
 
 from cryptography import x509
-from lxml import etree
 from signxml import SignatureConfiguration, XMLVerifier
 from signxml.exceptions import InvalidCertificate, InvalidInput, InvalidSignature
 from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
@@ -92,7 +91,3 @@ def verify_trusted_profile(signed: bytes, expected_c14n: bytes, actor_pesel: str
 
 def confirm_in_session(document_c14n: bytes, account_id: str) -> Signed:
     return Signed(document_c14n, f"session:{account_id}")
-
-
-def etree_bytes(root) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

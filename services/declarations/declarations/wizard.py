@@ -265,8 +265,8 @@ def clean_values(fields_: list[dict], values: dict, data: dict, context: dict) -
         value = values.get(field["name"])
         if _empty(value):
             if field.get("required"):
-                errors[field["name"]] = ["field.rows_too_few" if field["type"] == "attachments"
-                                         and field.get("required") else "field.required"]
+                errors[field["name"]] = ["field.attachment_required" if field["type"] == "attachments"
+                                         else "field.required"]
             continue
         try:
             cleaned[field["name"]] = clean_field(field, value, data, context)

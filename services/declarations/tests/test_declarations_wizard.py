@@ -1,4 +1,8 @@
 """The wizard engine on the shipped definitions: types, conditions, computed limits, prefill."""
+import copy
+
+import pytest
+
 from declarations import formdefs, wizard
 
 
@@ -69,3 +73,10 @@ def test_step_errors_recheck_saved_data_with_stored_grosze():
     assert all(not errors for errors in wizard.step_errors(form, data, {}).values())
     assert wizard.step_errors(form, {**data, "claimed_amount": 1501}, {})["refund"] == {
         "claimed_amount": ["field.exceeds_overpayment"]}
+
+
+def test_a_malformed_definition_is_refused_at_load():
+    form = copy.deepcopy(formdefs.current("WPW"))
+    form["steps"][1]["fields"][0]["show_if"] = {"field": "nowhere", "equals": True}
+    with pytest.raises(formdefs.DefinitionError):
+        formdefs.check(form)

@@ -453,6 +453,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.rows_too_few": ("Dodaj co najmniej jeden wiersz.", "Add at least one row."),
     "field.rows_too_many": ("Za dużo wierszy.", "Too many rows."),
     "field.not_rows": ("Oczekiwano listy wierszy.", "A list of rows was expected."),
+    "field.attachment_required": ("Dołącz wymagany plik.", "Attach the required file."),
     "field.attachment_unknown": ("Nie ma takiego załącznika w tym projekcie.", "No such attachment in this draft."),
     "field.exceeds_overpayment": ("Kwota przekracza nadpłatę wynikającą z korekty.",
                                   "The amount exceeds the overpayment that follows from the correction."),
