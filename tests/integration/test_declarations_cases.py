@@ -195,6 +195,7 @@ def test_accepted_forms_carry_their_effects_for_ledger_and_identity(client, syst
     assessed = declaration_events.wait_for("declaration_accepted", case_id=assessment["case_id"])["assessment"]
     assert assessed == {"tax_type": "property_tax", "tax_year": 2026, "taxpayer_kind": "natural",
                         "annual_amount_grosze": 12500, "months_from": 1, "corrects": None,
+                        "installments": None,  # the office's decision sets a natural person's installments
                         "components": [{"kind": "building_residential", "base": "100", "rate": "1.25",
                                         "amount_grosze": 12500}]}
 

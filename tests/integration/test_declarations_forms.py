@@ -179,7 +179,7 @@ def test_pps1_power_of_attorney_needs_stamp_duty_proof_unless_family(client, sys
     assert done.status_code == 201, done.get_json()
 
 
-def test_dn1_for_a_company_signed_with_the_trusted_profile(client, system, service_databases,
+def test_dn1_for_a_company_signed_with_the_trusted_profile(client, system, service_databases, rpc,
                                                           trusted_profile_service, identity_grants, declaration_events):
     jan = sign_up(client, system, service_databases, first_name="Jan", last_name="Nowak")
     assert jan.post("/api/v1/drafts", json={"form_code": "DN-1", "subject": COMPANY_NIP}).status_code == 403
@@ -225,6 +225,18 @@ def test_dn1_for_a_company_signed_with_the_trusted_profile(client, system, servi
     assert "Jan Nowak" in upo
     submitted = declaration_events.wait_for("declaration_submitted", declaration_id=receipt["declaration_id"])
     assert submitted["subject"] == COMPANY_NIP and submitted["upo_reference"] == receipt["upo_reference"]
+
+    # accepted: ledger gets the liability with the declared monthly schedule
+    officer = {"account_id": "5b0f6a52-3f43-4a43-9d3e-0d7c1b2a9e11", "level": "authenticated",
+               "roles": ["tax_officer"]}
+    rpc.declarations.change_case_status(actor=officer, case_id=receipt["case_id"], status="in_review")
+    rpc.declarations.change_case_status(actor=officer, case_id=receipt["case_id"], status="accepted")
+    assessment = declaration_events.wait_for("declaration_accepted", case_id=receipt["case_id"])["assessment"]
+    assert assessment["taxpayer_kind"] == "legal" and assessment["annual_amount_grosze"] == 4217300
+    installments = assessment["installments"]
+    assert [i["due_date"] for i in installments[:3]] == ["2026-01-31", "2026-02-15", "2026-03-15"]
+    assert len(installments) == 12 and sum(i["amount_grosze"] for i in installments) == 4217300
+    assert installments[0]["amount_grosze"] == 351900 and installments[1]["amount_grosze"] == 351400
 
 
 def test_waste_fee_confirmed_in_the_session_is_not_rounded(client, system, service_databases):

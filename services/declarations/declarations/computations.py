@@ -39,8 +39,23 @@ def property_tax(data: dict) -> dict:
     months_from = months_from_of(data)
     annual = round_to_zloty(exact)
     period = round_to_zloty(exact * (13 - months_from) // 12) if months_from > 1 else annual
-    return {"components": components, "total_exact_grosze": exact, "annual_amount_grosze": annual,
-            "months_from": months_from, "amount_for_period_grosze": period}
+    result = {"components": components, "total_exact_grosze": exact, "annual_amount_grosze": annual,
+              "months_from": months_from, "amount_for_period_grosze": period}
+    if data.get("schedule") == "monthly":
+        result["installments"] = monthly_installments(int(year), months_from, period)
+    return result
+
+
+def monthly_installments(year: int, months_from: int, total_grosze: int) -> list[dict]:
+    """Legal persons pay property tax monthly: by the 15th, January's by the 31st (ustawa o
+    podatkach i opłatach lokalnych art. 6 ust. 9 pkt 2). Whole złoty each; the remainder goes
+    to the first installment."""
+    months = list(range(months_from, 13))
+    base = (total_grosze // len(months)) // 100 * 100
+    amounts = [base] * len(months)
+    amounts[0] += total_grosze - base * len(months)
+    return [{"due_date": date(year, month, 31 if month == 1 else 15).isoformat(), "amount_grosze": amount}
+            for month, amount in zip(months, amounts, strict=True)]
 
 
 def months_from_of(data: dict) -> int:
@@ -90,7 +105,11 @@ def overpayment(data: dict) -> dict:
     return {"overpayment_grosze": max(int(declared) - int(corrected), 0)}
 
 
-COMPUTATIONS = {"property_tax": property_tax, "waste_fee": waste_fee, "overpayment": overpayment}
+def property_tax_monthly(data: dict) -> dict:
+    return property_tax({**data, "schedule": "monthly"})
+
+
+COMPUTATIONS = {"property_tax": property_tax, "property_tax_monthly": property_tax_monthly, "waste_fee": waste_fee, "overpayment": overpayment}
 
 
 def compute(form: dict, data: dict) -> dict:

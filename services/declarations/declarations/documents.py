@@ -62,7 +62,10 @@ def _value(parent, field: dict, value, attachments: dict):
 
 def _computed(parent, computed: dict):
     for name, value in sorted(computed.items()):
-        if name == "components":
+        if name == "installments":
+            for installment in value:
+                _el(parent, "Rata", termin=installment["due_date"], kwotaGrosze=installment["amount_grosze"])
+        elif name == "components":
             for component in value:
                 _el(parent, "Skladnik", rodzaj=component["kind"], jednostka=component["unit"],
                     podstawa=component["base"], stawka=component["rate"],

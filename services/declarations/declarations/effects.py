@@ -25,6 +25,7 @@ def _assessment(form: dict, declaration) -> dict:
                         "amount_grosze": c["amount_grosze"]} for c in computed["components"]],
         "months_from": computed["months_from"],
         "corrects": data.get("corrects_declaration_id"),
+        "installments": computed.get("installments"),
     }
 
 

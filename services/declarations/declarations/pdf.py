@@ -132,6 +132,9 @@ def _computed(pdf: FPDF, computed: dict):
         _table(pdf, ["Rodzaj", "Podstawa", "Stawka", "Kwota"],
                [[c["kind"], f"{c['base']} {c['unit']}", c["rate"], money(c["amount_grosze"])]
                 for c in computed["components"]])
+    if computed.get("installments"):
+        _table(pdf, ["Termin płatności raty", "Kwota raty"],
+               [[i["due_date"], money(i["amount_grosze"])] for i in computed["installments"]])
     for name, value in computed.items():
         if name.endswith("_grosze"):
             _row(pdf, name.removesuffix("_grosze"), money(value))

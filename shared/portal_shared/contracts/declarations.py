@@ -35,6 +35,11 @@ class AssessmentComponent(StrictSchema):
     amount_grosze = fields.Integer(required=True)
 
 
+class Installment(StrictSchema):
+    due_date = fields.Date(required=True)
+    amount_grosze = fields.Integer(required=True)
+
+
 class Assessment(StrictSchema):
     """A liability to create (or to replace, when `corrects` names the earlier declaration)."""
     tax_type = fields.String(required=True, validate=validate.OneOf(
@@ -45,6 +50,9 @@ class Assessment(StrictSchema):
     components = fields.List(fields.Nested(AssessmentComponent), required=True)
     months_from = fields.Integer(load_default=1)  # a correction or a new object mid-year
     corrects = fields.UUID(load_default=None, allow_none=True)
+    # the schedule the form itself declares (DN-1: monthly, by the 15th; January by the 31st);
+    # None when the office's decision sets it (IN-1) or ledger's own rules apply
+    installments = fields.List(fields.Nested(Installment), load_default=None, allow_none=True)
 
 
 class Rebooking(StrictSchema):
