@@ -109,7 +109,8 @@ def property_tax_monthly(data: dict) -> dict:
     return property_tax({**data, "schedule": "monthly"})
 
 
-COMPUTATIONS = {"property_tax": property_tax, "property_tax_monthly": property_tax_monthly, "waste_fee": waste_fee, "overpayment": overpayment}
+COMPUTATIONS = {"property_tax": property_tax, "property_tax_monthly": property_tax_monthly,
+                "waste_fee": waste_fee, "overpayment": overpayment}
 
 
 def compute(form: dict, data: dict) -> dict:
