@@ -3,6 +3,7 @@ forth, summary, each way of signing, idempotent submission."""
 import hashlib
 import io
 
+import eventlet
 import sqlalchemy as sa
 from declarations_helpers import b64, new_pesel, sign_up, xades_sign
 from PIL import Image
@@ -349,3 +350,23 @@ def test_abandoned_drafts_expire_and_a_reused_key_is_refused(client, system, ser
     assert anna.get(f"/api/v1/drafts/{abandoned}").status_code == 404
     assert rpc.declarations.run_housekeeping()["drafts_expired"] == 1
     assert {d["draft_id"] for d in anna.get("/api/v1/drafts").get_json()} == {second}
+
+
+def test_a_double_click_makes_one_submission(client, system, service_databases, qualified):
+    anna = sign_up(client, system, service_databases)
+    draft_id = anna.start("WPW")["draft_id"]
+    anna.fill(draft_id, {"who": {"taxpayer_name": "Anna", "taxpayer_id": anna.account["pesel"]},
+                         "details": {"payment_date": "2026-01-15", "amount": "10,00", "explanation": "x",
+                                     "target_liability_id": "6f1d3c2e-8a55-4c59-9d1e-0b7b2a6f3e10"}})
+    signed = b64(xades_sign(anna.document(draft_id), qualified.signer(anna.account["pesel"])))
+
+    def click(_):
+        browser = client.application.test_client()
+        return browser.post(f"/api/v1/drafts/{draft_id}/submission", headers={
+            **anna.headers, "Idempotency-Key": "click-click-0001"},
+            json={"method": "qualified_signature", "signed_xml_base64": signed})
+
+    answers = list(eventlet.GreenPool(3).imap(click, range(3)))
+    assert [a.status_code for a in answers] == [201, 201, 201], [a.get_json() for a in answers]
+    assert len({a.get_json()["declaration_id"] for a in answers}) == 1
+    assert len(anna.get("/api/v1/declarations").get_json()) == 1
