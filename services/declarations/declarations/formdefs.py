@@ -67,6 +67,15 @@ def get(code: str, version: str) -> dict:
         raise NotFound("form.unknown") from None
 
 
+@functools.cache
+def option_labels() -> dict:
+    return yaml.safe_load(resources.files("declarations").joinpath("options.yaml").read_text(encoding="utf-8"))
+
+
+def option_text(code: str, language: str) -> str:
+    return text(option_labels().get(code, code), language)
+
+
 def text(label, language: str) -> str:
     """Labels are [Polish, English] pairs (or a plain string)."""
     if isinstance(label, list):
@@ -95,6 +104,8 @@ def field_view(field: dict, language: str) -> dict:
     view = {key: value for key, value in field.items()
             if key not in ("label", "row", "option_labels", "prefill")}
     view["label"] = text(field.get("label"), language)
+    if "options" in field:
+        view["option_labels"] = {option: option_text(option, language) for option in field["options"]}
     if "row" in field:
         view["row"] = [field_view(f, language) for f in field["row"]]
     return view

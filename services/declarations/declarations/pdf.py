@@ -4,7 +4,9 @@ fpdf2 with a Unicode TrueType font (DejaVu Sans from Debian's fonts-dejavu-core,
 PDF_FONT_FILE), so Polish letters render.
 """
 import os
+from datetime import UTC
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -13,6 +15,11 @@ from declarations import formdefs
 from portal_shared.config import Config
 
 GREY = (230, 230, 230)
+WARSAW = ZoneInfo("Europe/Warsaw")
+UNITS = {"m2": "m²", "ha": "ha", "zl": "zł", "resident_month": "os.×mies."}
+AMOUNT_LABELS = {"total_exact_grosze": "Suma kwot podatku (przed zaokrągleniem)",
+                 "annual_amount_grosze": "Kwota roczna", "amount_for_period_grosze": "Kwota za okres obowiązku",
+                 "monthly_fee_grosze": "Miesięczna opłata", "overpayment_grosze": "Nadpłata"}
 
 
 def _font_file() -> str:
@@ -43,8 +50,10 @@ def _display(field: dict, value, language: str) -> str:
         return money(value)
     if field["type"] == "boolean":
         return ("tak" if value else "nie") if language == "pl" else ("yes" if value else "no")
+    if field["type"] == "choice":
+        return formdefs.option_text(value, language)
     if field["type"] == "multichoice":
-        return ", ".join(value)
+        return ", ".join(formdefs.option_text(item, language) for item in value)
     if field["type"] == "decimal":
         return str(Decimal(value)).replace(".", ",")
     return str(value)
@@ -58,9 +67,16 @@ def _section(pdf: FPDF, title: str):
     pdf.set_font("Body", size=9)
 
 
-def _row(pdf: FPDF, label: str, value: str):
-    pdf.multi_cell(70, 6, label, border=1, new_x="RIGHT", new_y="TOP", max_line_height=6)
-    pdf.multi_cell(0, 6, value, border=1, new_x="LMARGIN", new_y="NEXT", max_line_height=6)
+def _rows(pdf: FPDF, pairs: list[tuple[str, str]]):
+    """Label | value rows; a table keeps both cells of a row the same height when text wraps."""
+    if not pairs:
+        return
+    with pdf.table(col_widths=(38, 62), first_row_as_headings=False, line_height=5.5,
+                   text_align="LEFT") as table:
+        for label, value in pairs:
+            row = table.row()
+            row.cell(label)
+            row.cell(value)
 
 
 def _table(pdf: FPDF, columns: list[str], rows: list[list[str]]):
@@ -105,22 +121,27 @@ def declaration_pdf(form: dict, declaration, language: str = "pl") -> bytes:
     pdf.set_font("Body", size=10)
     pdf.multi_cell(0, 6, formdefs.text(form["title"], language), new_x="LMARGIN", new_y="NEXT")
     _section(pdf, "Nagłówek")
-    _row(pdf, "Identyfikator podatkowy (PESEL/NIP)", declaration.subject)
-    _row(pdf, "Wersja formularza", declaration.form_version)
-    _row(pdf, "Data wpływu (UTC)", declaration.received_at.isoformat())
+    _rows(pdf, [("Identyfikator podatkowy (PESEL/NIP)", declaration.subject),
+                ("Wersja formularza", declaration.form_version),
+                ("Data wpływu", f"{declaration.received_at.astimezone(WARSAW):%Y-%m-%d %H:%M:%S} (Europe/Warsaw), "
+                                f"{declaration.received_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")])
     for section in sections(form, declaration.data, language):
         _section(pdf, section["section"])
+        pairs = []
         for item in section["items"]:
-            if "rows" in item:
-                columns = list(item["rows"][0]) if item["rows"] else []
-                _table(pdf, ["Lp.", *columns], [[str(i), *row.values()] for i, row in enumerate(item["rows"], 1)])
-            else:
-                _row(pdf, item["label"], item["value"])
+            if "rows" not in item:
+                pairs.append((item["label"], item["value"]))
+                continue
+            _rows(pdf, pairs)
+            pairs = []
+            columns = list(item["rows"][0]) if item["rows"] else []
+            _table(pdf, ["Lp.", *columns], [[str(i), *row.values()] for i, row in enumerate(item["rows"], 1)])
+        _rows(pdf, pairs)
     _computed(pdf, declaration.computed)
     _section(pdf, "Podpis")
-    _row(pdf, "Sposób podpisu", declaration.signing_method)
-    _row(pdf, "Podpisujący", declaration.signer)
-    _row(pdf, f"Skrót dokumentu ({declaration.digest_algorithm})", declaration.document_digest)
+    _rows(pdf, [("Sposób podpisu", formdefs.option_text(declaration.signing_method, language)),
+                ("Podpisujący", declaration.signer),
+                (f"Skrót dokumentu ({declaration.digest_algorithm}, base64)", declaration.document_digest)])
     return bytes(pdf.output())
 
 
@@ -130,14 +151,13 @@ def _computed(pdf: FPDF, computed: dict):
     _section(pdf, "Wyliczenia")
     if computed.get("components"):
         _table(pdf, ["Rodzaj", "Podstawa", "Stawka", "Kwota"],
-               [[c["kind"], f"{c['base']} {c['unit']}", c["rate"], money(c["amount_grosze"])]
+               [[formdefs.option_text(c["kind"], "pl"), f"{c['base']} {UNITS.get(c['unit'], c['unit'])}",
+                 c["rate"], money(c["amount_grosze"])]
                 for c in computed["components"]])
     if computed.get("installments"):
         _table(pdf, ["Termin płatności raty", "Kwota raty"],
                [[i["due_date"], money(i["amount_grosze"])] for i in computed["installments"]])
-    for name, value in computed.items():
-        if name.endswith("_grosze"):
-            _row(pdf, name.removesuffix("_grosze"), money(value))
+    _rows(pdf, [(AMOUNT_LABELS[name], money(value)) for name, value in computed.items() if name in AMOUNT_LABELS])
 
 
 def upo_pdf(fields: dict, upo_sha256: str) -> bytes:
@@ -146,17 +166,16 @@ def upo_pdf(fields: dict, upo_sha256: str) -> bytes:
     pdf.multi_cell(0, 8, "Urzędowe Poświadczenie Odbioru (UPO)", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Body", size=9)
     _section(pdf, "Dokument")
-    for label, key in (("Numer referencyjny", "reference"), ("Organ przyjmujący", "office"),
-                       ("Formularz", "form_code"), ("Wersja formularza", "form_version"),
-                       ("Składający", "submitter_name"), ("PESEL składającego", "submitter_pesel"),
-                       ("Mocodawca", "principal"), ("Sposób podpisu", "signing_method"),
-                       ("Data wpływu (Europe/Warsaw)", "received_at"), ("Data wpływu (UTC)", "received_at_utc"),
-                       ("Data wystawienia UPO", "issued_at")):
-        if fields.get(key):
-            _row(pdf, label, fields[key])
+    shown = {**fields, "signing_method": formdefs.option_text(fields.get("signing_method") or "", "pl")}
+    _rows(pdf, [(label, shown[key]) for label, key in (
+        ("Numer referencyjny", "reference"), ("Organ przyjmujący", "office"), ("Formularz", "form_code"),
+        ("Wersja formularza", "form_version"), ("Składający", "submitter_name"),
+        ("PESEL składającego", "submitter_pesel"), ("Mocodawca (PESEL/NIP)", "principal"),
+        ("Sposób podpisu", "signing_method"), ("Data wpływu (Europe/Warsaw)", "received_at"),
+        ("Data wpływu (UTC)", "received_at_utc"), ("Data wystawienia UPO", "issued_at")) if shown.get(key)])
     _section(pdf, f"Skróty ({fields['digest_algorithm']}, base64)")
-    _row(pdf, "Skrót dokumentu", fields["document_digest"])
-    _row(pdf, "Skrót złożonej struktury", fields["structure_digest"])
+    _rows(pdf, [("Skrót dokumentu", fields["document_digest"]),
+                ("Skrót złożonej struktury", fields["structure_digest"])])
     pdf.ln(3)
     pdf.multi_cell(0, 5, "Dowodem jest podpisany przez urząd plik XML tego UPO (SHA-256 pliku: "
                          f"{upo_sha256}). Sprawdź go w portalu: Weryfikacja UPO.", new_x="LMARGIN", new_y="NEXT")

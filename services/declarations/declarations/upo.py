@@ -91,9 +91,9 @@ def build_and_sign(keys: OfficeKeys, *, reference: str, office: str, form_code: 
         represented = _el(root, "Mocodawca")
         _el(represented, "Identyfikator", principal["id"], typ=principal["kind"])
     _el(root, "SposobPodpisu", signing_method)
-    _el(root, "DataWplyniecia", received_at.astimezone(WARSAW).isoformat(), strefa="Europe/Warsaw")
-    _el(root, "DataWplynieciaUTC", received_at.astimezone(UTC).isoformat())
-    _el(root, "DataWystawienia", issued_at.astimezone(WARSAW).isoformat(), strefa="Europe/Warsaw")
+    _el(root, "DataWplyniecia", received_at.astimezone(WARSAW).isoformat(timespec="seconds"), strefa="Europe/Warsaw")
+    _el(root, "DataWplynieciaUTC", received_at.astimezone(UTC).isoformat(timespec="seconds"))
+    _el(root, "DataWystawienia", issued_at.astimezone(WARSAW).isoformat(timespec="seconds"), strefa="Europe/Warsaw")
     _el(root, "SkrotDokumentu", document_digest, algorytm=algorithm)
     _el(root, "SkrotZlozonejStruktury", structure_digest, algorytm=algorithm)
     signed = XMLSigner(signature_algorithm="ecdsa-sha256", digest_algorithm="sha256").sign(
