@@ -370,3 +370,23 @@ def test_a_double_click_makes_one_submission(client, system, service_databases, 
     assert [a.status_code for a in answers] == [201, 201, 201], [a.get_json() for a in answers]
     assert len({a.get_json()["declaration_id"] for a in answers}) == 1
     assert len(anna.get("/api/v1/declarations").get_json()) == 1
+
+
+def test_an_agent_files_for_a_person_who_then_sees_it(client, system, service_databases, identity_grants):
+    anna = sign_up(client, system, service_databases, first_name="Anna", last_name="Kowalska")
+    jan = sign_up(client, system, service_databases, first_name="Jan", last_name="Nowak")
+    identity_grants(jan.account["account_id"], anna.account["pesel"])
+    draft = jan.start("WPW", subject=anna.account["pesel"])
+    assert draft["values"] == {"taxpayer_id": anna.account["pesel"]}  # Jan's own data is not prefilled
+    jan.fill(draft["draft_id"], {
+        "who": {"taxpayer_name": "Anna Kowalska", "taxpayer_id": anna.account["pesel"]},
+        "details": {"payment_date": "2026-01-15", "amount": "10,00", "explanation": "x",
+                    "target_liability_id": "6f1d3c2e-8a55-4c59-9d1e-0b7b2a6f3e10"}})
+    receipt = jan.submit(draft["draft_id"], method="session").get_json()
+    upo = jan.get(f"/api/v1/declarations/{receipt['declaration_id']}/upo.xml").data.decode()
+    assert "<Nazwa>Jan Nowak</Nazwa>" in upo and f'typ="PESEL">{anna.account["pesel"]}<' in upo
+    assert [d["declaration_id"] for d in anna.get("/api/v1/declarations").get_json()] == [receipt["declaration_id"]]
+    assert anna.get(f"/api/v1/cases/{receipt['case_id']}").status_code == 200
+    stranger = sign_up(client, system, service_databases)
+    assert stranger.get(f"/api/v1/cases/{receipt['case_id']}").status_code == 404
+    assert stranger.get(f"/api/v1/declarations/{receipt['declaration_id']}/upo.xml").status_code == 404

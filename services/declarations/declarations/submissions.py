@@ -122,16 +122,21 @@ def view(session, declaration: Declaration, timings: dict | None = None) -> dict
     return result
 
 
+def _visible_to(actor: dict):
+    """The submitter's declarations, and those filed in the actor's own name by an agent."""
+    mine = Declaration.account_id == str(actor["account_id"])
+    return sa.or_(mine, Declaration.subject == actor["pesel"]) if actor.get("pesel") else mine
+
+
 def for_actor(session, actor: dict, declaration_id) -> Declaration:
-    found = session.scalar(sa.select(Declaration).where(Declaration.id == str(declaration_id),
-                                                        Declaration.account_id == str(actor["account_id"])))
+    found = session.scalar(sa.select(Declaration).where(Declaration.id == str(declaration_id), _visible_to(actor)))
     if found is None:
         raise NotFound()
     return found
 
 
 def listing(session, actor: dict) -> list[Declaration]:
-    return session.scalars(sa.select(Declaration).where(Declaration.account_id == str(actor["account_id"]))
+    return session.scalars(sa.select(Declaration).where(_visible_to(actor))
                            .order_by(Declaration.received_at.desc())).all()
 
 
