@@ -320,6 +320,8 @@ def test_tax_data_needs_an_authenticated_account_and_drafts_are_private(client, 
     refused = weak.post("/api/v1/drafts", json={"form_code": "WPW"}, headers={"Accept-Language": "en"})
     assert refused.status_code == 403
     assert "authenticated account" in refused.get_json()["error"]["message"]
+    for listing in ("drafts", "declarations", "cases", "letters"):
+        assert weak.get(f"/api/v1/{listing}").status_code == 403
     owner = sign_up(client, system, service_databases)
     draft_id = owner.start("WPW")["draft_id"]
     other = sign_up(client, system, service_databases)

@@ -53,8 +53,13 @@ class Service(HealthCheck):
         draft = drafts.start(self.db.session, actor, form, subject, account)
         return drafts.view(self.db.session, draft, language)
 
+    def _own(self, actor):
+        """Listings of one's own things still need the `authenticated` level (tax secrecy)."""
+        authz.require(self, actor, actor.get("pesel") or "", "view")
+
     @rpc_method(contract.LIST_DRAFTS)
     def list_drafts(self, actor, language):
+        self._own(actor)
         return [{"draft_id": d.id, "form_code": d.form_code, "subject": d.subject, "status": d.status,
                  "title": formdefs.text(formdefs.get(d.form_code, d.form_version)["title"], language),
                  "updated_at": d.updated_at, "expires_at": d.expires_at}
@@ -150,6 +155,7 @@ class Service(HealthCheck):
     # --- declarations and UPOs --------------------------------------------------------------
     @rpc_method(contract.LIST_DECLARATIONS)
     def list_declarations(self, actor, language):
+        self._own(actor)
         return [submissions.view(self.db.session, d) for d in submissions.listing(self.db.session, actor)]
 
     def _declaration(self, actor, declaration_id):
@@ -203,6 +209,7 @@ class Service(HealthCheck):
 
     @rpc_method(contract.LIST_CASES)
     def list_cases(self, actor, language):
+        self._own(actor)
         return [self._case_view(case) for case in cases.for_account(self.db.session, actor)]
 
     @rpc_method(contract.GET_CASE)
@@ -224,10 +231,12 @@ class Service(HealthCheck):
 
     @rpc_method(contract.LIST_LETTERS)
     def list_letters(self, actor, language):
+        self._own(actor)
         return [letters.view(x, x.delivered_at is not None) for x in letters.for_actor(self.db.session, actor)]
 
     @rpc_method(contract.OPEN_LETTER)
     def open_letter(self, actor, language, letter_id):
+        self._own(actor)
         return letters.view(letters.open_letter(self.db, actor, letter_id), with_body=True)
 
     # --- staff ------------------------------------------------------------------------------
