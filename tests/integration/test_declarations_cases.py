@@ -123,6 +123,11 @@ def test_a_case_runs_through_every_status_with_a_letter_and_its_receipt(client, 
     case = anna.get(f"/api/v1/cases/{case_id}").get_json()
     assert case["status"] == "accepted" and case["letters"][0]["delivery"] == "opened"
     assert {d["kind"] for d in case["documents"]} >= {"declaration_pdf", "upo_xml", "upo_pdf", "attachment"}
+    [attached] = [d for d in case["documents"] if d["kind"] == "attachment"]
+    downloaded = anna.get(f"/api/v1/attachments/{attached['attachment_id']}")
+    assert downloaded.status_code == 200 and downloaded.data == b"%PDF-1.7\n%%EOF\n"
+    stranger = sign_up(client, system, service_databases)
+    assert stranger.get(f"/api/v1/attachments/{attached['attachment_id']}").status_code == 404
     assert declaration_events.wait_for("case_status_changed", case_id=case_id, new_status="accepted")["old_status"] \
         == "in_review"
 

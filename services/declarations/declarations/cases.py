@@ -50,6 +50,23 @@ def for_actor(session, actor: dict, case_id) -> Case:
     return case
 
 
+def attachment_for_actor(session, actor: dict, attachment_id) -> Attachment:
+    """One's own upload, or a file of a case one may see."""
+    found = session.get(Attachment, str(attachment_id))
+    if found is None:
+        raise NotFound()
+    if found.account_id == str(actor["account_id"]):
+        return found
+    case_ids = sa.select(Case.id).where(_visible_to(actor))
+    declared = sa.select(Declaration.draft_id).join(Case, Case.declaration_id == Declaration.id) \
+        .where(_visible_to(actor))
+    if found.case_id and session.scalar(case_ids.where(Case.id == found.case_id)):
+        return found
+    if found.draft_id and session.scalar(declared.where(Declaration.draft_id == found.draft_id)):
+        return found
+    raise NotFound()
+
+
 def for_account(session, actor: dict) -> list[Case]:
     return session.scalars(sa.select(Case).where(_visible_to(actor)).order_by(Case.created_at.desc())).all()
 
@@ -98,7 +115,11 @@ def view(session, case: Case, letters: list[dict] | None = None) -> dict:
     entries = session.scalars(sa.select(CaseEntry).where(CaseEntry.case_id == case.id)
                               .order_by(CaseEntry.id)).all()
     upo = session.get(Upo, case.declaration_id)
-    files = session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id)).all()
+    declaration = session.get(Declaration, case.declaration_id)
+    owners = [Attachment.case_id == case.id]
+    if declaration.draft_id:
+        owners.append(Attachment.draft_id == declaration.draft_id)
+    files = session.scalars(sa.select(Attachment).where(sa.or_(*owners)).order_by(Attachment.created_at)).all()
     documents = [{"kind": "declaration_pdf", "declaration_id": case.declaration_id},
                  {"kind": "upo_xml", "reference": upo.reference},
                  {"kind": "upo_pdf", "reference": upo.reference}]

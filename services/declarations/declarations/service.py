@@ -186,6 +186,12 @@ class Service(HealthCheck):
         return {"reference": row.reference, "xml_base64": base64.b64encode(row.xml).decode(),
                 "pdf_base64": base64.b64encode(pdfs.upo_pdf(upo.read(row.xml), row.xml_sha256)).decode()}
 
+    @rpc_method(contract.ATTACHMENT_FILE)
+    def attachment_file(self, actor, language, attachment_id):
+        self._own(actor)
+        found = cases.attachment_for_actor(self.db.session, actor, attachment_id)
+        return _file(found.filename, found.media_type, found.content)
+
     @rpc_method(contract.DECLARATION_PDF)
     def declaration_pdf(self, actor, language, declaration_id):
         declaration = self._declaration(actor, declaration_id)

@@ -354,6 +354,10 @@ class CaseView(StrictSchema):
     letters = fields.List(fields.Nested(Letter), load_default=list)
 
 
+class AttachmentArgs(ActorArgs):
+    attachment_id = fields.UUID(required=True)
+
+
 class LetterArgs(ActorArgs):
     letter_id = fields.UUID(required=True)
 
@@ -405,6 +409,8 @@ GET_DECLARATION = RpcMethod(SERVICE, "get_declaration", DeclarationArgs, Submiss
 UPO_FILE = RpcMethod(SERVICE, "upo_file", DeclarationArgs, FileContent,
                      summary="The UPO as signed XML.")
 UPO_PDF = RpcMethod(SERVICE, "upo_pdf", DeclarationArgs, FileContent, summary="The UPO as PDF.")
+ATTACHMENT_FILE = RpcMethod(SERVICE, "attachment_file", AttachmentArgs, FileContent,
+                            summary="An attachment of one's draft, declaration or case.")
 DECLARATION_PDF = RpcMethod(SERVICE, "declaration_pdf", DeclarationArgs, FileContent,
                             summary="The submitted form as PDF, by the paper form's sections.")
 VERIFY_UPO = RpcMethod(SERVICE, "verify_upo", VerifyUpoArgs, UpoVerification,

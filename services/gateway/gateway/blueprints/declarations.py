@@ -195,6 +195,14 @@ def declaration_pdf(declaration_id):
     return _download(call(contract.DECLARATION_PDF, **_me(), declaration_id=str(declaration_id)), inline=True)
 
 
+@bp.get("/attachments/<uuid:attachment_id>")
+@documented("An attachment of your draft, declaration or case, as stored (its SHA-256 is listed with it).",
+            auth=True, errors=(401, 403, 404))
+@login_required
+def attachment_file(attachment_id):
+    return _download(call(contract.ATTACHMENT_FILE, **_me(), attachment_id=str(attachment_id)))
+
+
 @bp.post("/upo-verifications")
 @documented("Public: verify a UPO: upload its XML (multipart `file` or `xml_base64`), or give "
             "`reference` and `digest`.", body=contract.VerifyUpoArgs, response=contract.UpoVerification)
