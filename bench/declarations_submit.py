@@ -116,7 +116,7 @@ def report(results: list[dict], wall: float) -> None:
     print(f"submissions: {len(results)} in {wall:.2f} s -> {len(results) / wall:.1f} submissions/s")
     print(f"latency (sign + submit + UPO): p50 {statistics.median(totals) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
     for name, seconds in spent.items():
-        print(f"  {name:55s} {seconds / whole:6.1%}")
+        print(f"  {name:55s} {seconds / whole:6.1%}  {seconds / len(results) * 1000:7.1f} ms each")
 
 
 def main(argv=None) -> int:
