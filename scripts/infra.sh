@@ -64,3 +64,16 @@ if ! listening "$RMQ_HOST" "$RMQ_API_PORT"; then
   wait_for "$RMQ_HOST" "$RMQ_API_PORT" "RabbitMQ management API" 60
 fi
 echo "PostgreSQL and RabbitMQ are reachable"
+
+# PDFs of forms and UPOs need a Unicode font with Polish letters: DejaVu Sans (Debian fonts-dejavu-core).
+FONT=${PDF_FONT_FILE:-/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf}
+if [ ! -f "$FONT" ]; then
+  if command -v apt-get >/dev/null; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    echo "installing fonts-dejavu-core (PDF font)"
+    $SUDO apt-get install -y -qq fonts-dejavu-core >/dev/null 2>&1 \
+      || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq fonts-dejavu-core >/dev/null; }
+  else
+    echo "error: the PDF font $FONT is missing: install DejaVu Sans or set PDF_FONT_FILE" >&2; exit 1
+  fi
+fi

@@ -51,6 +51,11 @@ def main() -> int:
                                                  "ledger.fakes.przelewy24")
     processes["login node"] = start("fake login node (trusted profile)", str(BIN / "python"), "-m",
                                     "identity.fakes.login_node", "--port", "8090")
+    from declarations.fakes.signing_service import dev_keys
+    signing_pem, signing_cert = dev_keys()
+    os.environ.setdefault("TRUSTED_PROFILE_CERT_FILE", signing_cert)  # the services trust the fake
+    processes["trusted profile (fake)"] = start("trusted profile (fake)", str(BIN / "python"), "-m",
+                                                "declarations.fakes.signing_service", "--pem", signing_pem)
     for service in SERVICES:
         processes[service] = start(service, str(BIN / "portal-run"), service)
     processes["gateway"] = start("gateway", str(BIN / "gunicorn"), "-c",

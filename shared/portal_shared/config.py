@@ -82,6 +82,19 @@ class Config:
         int(days) for days in env("REMINDER_DAYS_BEFORE", "7,1").split(",")))
     reminder_check_seconds: int = field(default_factory=lambda: env_int("REMINDER_CHECK_SECONDS", 300))
     push_fake_api_url: str = field(default_factory=lambda: env("PUSH_FAKE_API_URL", "http://127.0.0.1:1091"))
+    # declarations: the receiving office, its UPO key, signature trust, attachments, drafts
+    office_name: str = field(default_factory=lambda: env(
+        "OFFICE_NAME", "Urząd Miasta Krakowa, Wydział Podatków i Opłat"))
+    office_code: str = field(default_factory=lambda: env("OFFICE_CODE", "UMK"))
+    upo_signing_key_file: str = field(default_factory=lambda: env("UPO_SIGNING_KEY_FILE", ""))
+    upo_signing_cert_file: str = field(default_factory=lambda: env("UPO_SIGNING_CERT_FILE", ""))
+    qualified_trust_anchors_file: str = field(default_factory=lambda: env("QUALIFIED_TRUST_ANCHORS_FILE", ""))
+    trusted_profile_url: str = field(default_factory=lambda: env("TRUSTED_PROFILE_URL", "http://127.0.0.1:8091"))
+    trusted_profile_cert_file: str = field(default_factory=lambda: env("TRUSTED_PROFILE_CERT_FILE", ""))
+    attachment_max_bytes: int = field(default_factory=lambda: env_int("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024))
+    pdf_font_file: str = field(default_factory=lambda: env(
+        "PDF_FONT_FILE", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))  # Debian fonts-dejavu-core
+    draft_ttl_days: int = field(default_factory=lambda: env_int("DRAFT_TTL_DAYS", 30))
 
     def __post_init__(self):
         if self.environment not in ENVIRONMENTS:

@@ -27,6 +27,8 @@ COMMON_MESSAGES: dict[str, tuple[str, str]] = {
     "Invalid input type.": ("Nieprawidłowy typ danych.", "Invalid input type."),
     "Invalid value.": ("Nieprawidłowa wartość.", "Invalid value."),
     "pesel.invalid": ("Nieprawidłowy numer PESEL.", "Not a valid PESEL number."),
+    "subject.invalid": ("Nieprawidłowy PESEL lub NIP: PESEL ma 11 cyfr, NIP 10.",
+                        "Invalid PESEL or NIP: a PESEL has 11 digits, a NIP 10."),
     "nip.invalid": ("Nieprawidłowy numer NIP.", "Not a valid NIP number."),
     "nrb.invalid": ("Nieprawidłowy numer rachunku.", "Not a valid account number."),
     "postal_code.invalid": ("Kod pocztowy ma format NN-NNN.", "The postal code must look like NN-NNN."),

@@ -77,3 +77,18 @@ def test_bad_identifiers_get_message_codes(field, value, code):
     with pytest.raises(ValidationError) as refused:
         Form().load({field: value})
     assert refused.value.messages == {field: [code]}
+
+
+def test_no_message_code_means_two_things():
+    """The gateway merges every contract's messages into one table: a code two services define
+    differently would silently show one of them the other's text."""
+    from portal_shared.contracts import declarations, identity, ledger, notifications
+    from portal_shared.messages import COMMON_MESSAGES
+
+    seen: dict[str, str] = {}
+    for name, catalog in (("common", COMMON_MESSAGES), ("identity", identity.MESSAGES),
+                          ("ledger", ledger.MESSAGES), ("notifications", notifications.MESSAGES),
+                          ("declarations", declarations.MESSAGES)):
+        for code in catalog:
+            assert code not in seen, f"{code} defined by {seen[code]} and {name}: move it to messages.py"
+            seen[code] = name

@@ -1,6 +1,12 @@
 """End-to-end fixtures: every service as a real nameko container on a private RabbitMQ
 vhost and real PostgreSQL databases, the SMTP sink as a process, the gateway app in front."""
 import pytest
+from declarations_helpers import (  # noqa: F401  (the declarations tests' fixtures)
+    declaration_events,
+    identity_grants,
+    qualified,
+    trusted_profile_service,
+)
 
 from portal_shared.config import SERVICES, Config
 

@@ -3,7 +3,7 @@ import re
 
 from flask import request
 
-from portal_shared.contracts import identity, ledger, notifications
+from portal_shared.contracts import declarations, identity, ledger, notifications
 from portal_shared.messages import COMMON_MESSAGES
 
 LANGUAGES = ("pl", "en")
@@ -13,6 +13,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **identity.MESSAGES,
     **ledger.MESSAGES,
     **notifications.MESSAGES,
+    **declarations.MESSAGES,
 }
 
 

@@ -65,7 +65,9 @@ def _operation(meta: dict, rule) -> dict:
     if meta["response"] is not None:
         success["content"] = {"application/json": {"schema": meta["response"]}}
     operation["responses"][str(meta["status"])] = success
-    for status in sorted({*meta["errors"], 503}):
+    # Any input (a path parameter or a body) can be refused with field errors.
+    refusable = {400} if rule.arguments or meta["body"] is not None else set()
+    for status in sorted({*meta["errors"], 503, *refusable}):
         operation["responses"][str(status)] = {
             "description": STATUS_TEXT[status],
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}

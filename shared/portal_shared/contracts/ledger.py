@@ -370,7 +370,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "operator.unavailable": ("Operator płatności jest chwilowo niedostępny. Spróbuj ponownie.",
                              "The payment operator is unavailable. Please try again."),
     "statement.invalid": ("Nie udało się odczytać wyciągu.", "The statement could not be read."),
-    "subject.invalid": ("Nieprawidłowy PESEL lub NIP.", "Invalid PESEL or NIP."),
     "installment.one_tax_account": ("Jedna płatność może dotyczyć rat jednego podatku.",
                                     "One payment can cover installments of one tax only."),
     "idempotency_key.required": ("Brak nagłówka Idempotency-Key.", "The Idempotency-Key header is missing."),

@@ -4,6 +4,7 @@ from gateway.blueprints import (
     account,
     authentication,
     callbacks,
+    declarations,
     dev,
     devices,
     health,
@@ -16,5 +17,6 @@ from gateway.blueprints import (
 )
 
 ALWAYS = (registration.bp, sessions.bp, health.bp, account.bp, devices.bp, authentication.bp, telepin.bp,
-          mandates.bp, ledger.bp, callbacks.bp, notification_settings.bp)
+          mandates.bp, ledger.bp, callbacks.bp, notification_settings.bp,
+          declarations.bp)
 DEVELOPMENT = (dev.bp,)
