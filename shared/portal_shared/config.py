@@ -5,9 +5,11 @@ Defaults are safe for development on one machine; production must set the secret
 """
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 SERVICES = ("identity", "ledger", "declarations", "notifications")
 ENVIRONMENTS = ("development", "test", "demo", "production")
+REPO_CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
 
 def env(name: str, default: str) -> str:
@@ -44,6 +46,14 @@ class Config:
     smtp_starttls: bool = field(default_factory=lambda: env_bool("SMTP_STARTTLS", False))
     mail_from: str = field(default_factory=lambda: env("MAIL_FROM", "Portal Podatnika <no-reply@portal.example>"))
     mailsink_api_url: str = field(default_factory=lambda: env("MAILSINK_API_URL", "http://127.0.0.1:1080"))
+    # The gateway's own state: idempotency records and rate-limit counters (keys under the prefix).
+    redis_url: str = field(default_factory=lambda: env("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    redis_key_prefix: str = field(default_factory=lambda: env("REDIS_KEY_PREFIX", "portal"))
+    rate_limits_enabled: bool = field(default_factory=lambda: env_bool("RATE_LIMITS_ENABLED", True))
+    # How many reverse proxies in front of the gateway set X-Forwarded-For (0: none, use the peer).
+    trusted_proxies: int = field(default_factory=lambda: env_int("TRUSTED_PROXIES", 0))
+    # The office's editable content (FAQ, articles, legal acts, forms, rates).
+    content_dir: str = field(default_factory=lambda: env("CONTENT_DIR", str(REPO_CONTENT_DIR)))
 
     def __post_init__(self):
         if self.environment not in ENVIRONMENTS:

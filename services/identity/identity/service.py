@@ -1,4 +1,6 @@
 """Identity's entrypoints: each translates a call into a domain function and nothing more."""
+import base64
+
 from identity import accounts, captcha, email_verification, sessions
 from identity.models import Base
 from portal_shared.config import Config
@@ -19,6 +21,13 @@ class Service(HealthCheck):
     @rpc_method(contract.CREATE_CAPTCHA)
     def create_captcha(self):
         return captcha.new_captcha(self.db.session)
+
+    @rpc_method(contract.CAPTCHA_AUDIO)
+    def captcha_audio(self, captcha_id):
+        audio = captcha.audio_of(self.db.session, captcha_id)
+        if audio is None:
+            raise NotFound()
+        return {"audio_wav_base64": base64.b64encode(audio).decode()}
 
     @rpc_method(contract.DEV_CAPTCHA_ANSWER)
     def dev_captcha_answer(self, captcha_id):
