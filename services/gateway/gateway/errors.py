@@ -49,8 +49,9 @@ def handle_portal_error(exc: PortalError):
 
 
 def handle_rate_limited(exc: RateLimitExceeded):
-    # Flask-Limiter adds Retry-After and the X-RateLimit-* headers after this.
-    return error_response(429, "too_many_requests")
+    from gateway.limits import retry_after
+
+    return error_response(429, "too_many_requests", headers={"Retry-After": retry_after()})
 
 
 def handle_csrf_error(exc: CSRFError):

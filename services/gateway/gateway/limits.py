@@ -6,6 +6,7 @@ many logins from one address, or one login attacked from many addresses. A page 
 twin share one counter (`shared_limit` scopes), so switching between them gains nothing.
 """
 import hashlib
+import time
 
 from flask import request
 from flask_limiter import Limiter
@@ -35,8 +36,16 @@ def account_key() -> str:
     return "account:" + _field("account_id")
 
 
-limiter = Limiter(key_func=client_key, default_limits=[EVERY_CLIENT], headers_enabled=True,
+# Flask-Limiter's own headers would put Retry-After on every response (even a 200 or a 503 of
+# ours): `retry_after()` gives it on the 429 only.
+limiter = Limiter(key_func=client_key, default_limits=[EVERY_CLIENT], headers_enabled=False,
                   strategy="moving-window")
+
+
+def retry_after() -> int:
+    """Seconds until the limit that was just hit lets a request through again."""
+    current = limiter.current_limit
+    return max(1, int(current.reset_at - time.time())) if current else 60
 
 # Shared between the API view and the page that does the same thing.
 GET, POST = ["GET"], ["POST"]
