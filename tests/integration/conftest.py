@@ -84,13 +84,15 @@ def browser():
     """Debian's Chromium, driven by Playwright (no browser download)."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"])
-        yield chromium
-        chromium.close()
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(
+        executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync"])
+    yield chromium
+    chromium.close()
+    # Not playwright.stop(): under eventlet (the services' hub in this process) it never returns;
+    # the driver ends with this process.
 
 
 @pytest.fixture
@@ -98,5 +100,6 @@ def page(browser, served_gateway, system, service_databases):
     system.clear()
     context = browser.new_context(base_url=served_gateway, locale="pl-PL")
     page = context.new_page()
+    page.set_default_timeout(15_000)
     yield page
     context.close()

@@ -9,6 +9,7 @@ from portal_shared.messages import COMMON_MESSAGES
 LANGUAGES = ("pl", "en")
 LANGUAGE_COOKIE = "lang"
 MACHINE_PATHS = ("/api/", "/dev/", "/healthz", "/readyz", "/static/")
+PAGES_UNDER_API = ("/api/docs",)
 
 # The gateway's own codes (request handling, not any service's).
 GATEWAY_MESSAGES: dict[str, tuple[str, str]] = {
@@ -47,7 +48,7 @@ PATTERNS = [
 
 def is_page() -> bool:
     """A request for a page people read (HTML), not for the API or an operations endpoint."""
-    return not request.path.startswith(MACHINE_PATHS)
+    return request.path in PAGES_UNDER_API or not request.path.startswith(MACHINE_PATHS)
 
 
 def language() -> str:
