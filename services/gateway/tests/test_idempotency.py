@@ -73,3 +73,14 @@ def test_a_sign_in_response_holding_a_token_is_never_stored(client, rpc):
                                                        headers={"Idempotency-Key": "login-1"})
         assert answer.status_code == 201 and "Idempotent-Replayed" not in answer.headers
     assert len(rpc.calls) == 2
+
+
+def test_without_redis_a_keyed_change_is_refused_rather_than_risk_a_double(make_app, rpc):
+    rpc.on(identity.VERIFY_EMAIL, lambda **kwargs: ACCOUNT)
+    client = make_app(redis_url="redis://127.0.0.1:1/0").test_client()
+    body = {"account_id": ACCOUNT["account_id"], "code": "123456"}
+    refused = client.post("/api/v1/email-verifications", json=body, headers={"Idempotency-Key": "k"})
+    assert refused.status_code == 503 and rpc.calls == []
+    # without a key the call goes through, and pages still render (limits count in memory)
+    assert client.post("/api/v1/email-verifications", json=body).status_code == 200
+    assert client.get("/").status_code == 200
