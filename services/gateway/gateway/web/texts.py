@@ -178,6 +178,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "with a trusted profile, a qualified signature or in person at the office."),
     "account.address": ("Adres", "Address"),
     "account.created": ("Konto założone", "Created"),
+    "account.verified": ("zweryfikowany", "verified"),
+    "account.not_verified": ("niezweryfikowany", "not verified"),
     "account.yes": ("tak", "yes"),
     "account.no": ("nie", "no"),
     "error.title": ("Wystąpił problem", "There is a problem"),
