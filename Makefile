@@ -11,6 +11,7 @@ up: $(STAMP) infra
 	$(BIN)/python scripts/up.py
 
 test: $(STAMP) infra
+	@scripts/browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/bandit --quiet --recursive shared services --exclude '*/tests/*' --severity-level high
 	$(BIN)/python -m pytest

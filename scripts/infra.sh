@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL and RabbitMQ (with its management API, used by the tests to create
-# an isolated virtual host per run) are reachable. Uses running ones; starts local ones that
-# are installed but stopped; else starts the two with docker compose; else says what to do.
+# Makes sure PostgreSQL, RabbitMQ (with its management API, used by the tests to create
+# an isolated virtual host per run) and Redis are reachable. Uses running ones; starts local ones that
+# are installed but stopped; else starts them with docker compose; else says what to do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PG_HOST=${PGHOST:-127.0.0.1}; PG_PORT=${PGPORT:-5432}
+REDIS_HOST=${REDIS_HOST:-127.0.0.1}; REDIS_PORT=${REDIS_PORT:-6379}
 RMQ_HOST=${RABBIT_HOST:-127.0.0.1}; RMQ_PORT=${RABBIT_PORT:-5672}; RMQ_API_PORT=${RABBIT_API_PORT:-15672}
 
 listening() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
@@ -63,7 +64,23 @@ if ! listening "$RMQ_HOST" "$RMQ_API_PORT"; then
   fi
   wait_for "$RMQ_HOST" "$RMQ_API_PORT" "RabbitMQ management API" 60
 fi
-echo "PostgreSQL and RabbitMQ are reachable"
+# Redis: the gateway's idempotency records and rate-limit counters.
+if ! listening "$REDIS_HOST" "$REDIS_PORT"; then
+  if command -v redis-server >/dev/null; then
+    echo "starting a local Redis"
+    redis-server --bind "$REDIS_HOST" --port "$REDIS_PORT" --daemonize yes >/dev/null
+  elif command -v apt-get >/dev/null && [ "$(id -u)" -eq 0 ]; then
+    echo "installing and starting Redis"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    redis-server --bind "$REDIS_HOST" --port "$REDIS_PORT" --daemonize yes >/dev/null
+  elif docker_works; then compose_up redis
+  else
+    echo "error: Redis is not reachable on $REDIS_HOST:$REDIS_PORT. Install it (apt-get install redis-server)" \
+         "or Docker, or point REDIS_URL at a running server." >&2; exit 1
+  fi
+  wait_for "$REDIS_HOST" "$REDIS_PORT" Redis 30
+fi
+echo "PostgreSQL, RabbitMQ and Redis are reachable"
 
 # PDFs of forms and UPOs need a Unicode font with Polish letters: DejaVu Sans (Debian fonts-dejavu-core).
 FONT=${PDF_FONT_FILE:-/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf}

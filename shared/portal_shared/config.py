@@ -7,11 +7,13 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # A development-only VAPID key (raw P-256, base64url); production must set VAPID_PRIVATE_KEY.
 DEV_VAPID_PRIVATE_KEY = "T_qm0M6scmW9v48-CqBdK59FvQgPUJz1Oofx59MvWfw"
 SERVICES = ("identity", "ledger", "declarations", "notifications")
 ENVIRONMENTS = ("development", "test", "demo", "production")
+REPO_CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
 
 def env(name: str, default: str) -> str:
@@ -95,6 +97,14 @@ class Config:
     pdf_font_file: str = field(default_factory=lambda: env(
         "PDF_FONT_FILE", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))  # Debian fonts-dejavu-core
     draft_ttl_days: int = field(default_factory=lambda: env_int("DRAFT_TTL_DAYS", 30))
+    # The gateway's own state: idempotency records and rate-limit counters (keys under the prefix).
+    redis_url: str = field(default_factory=lambda: env("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    redis_key_prefix: str = field(default_factory=lambda: env("REDIS_KEY_PREFIX", "portal"))
+    rate_limits_enabled: bool = field(default_factory=lambda: env_bool("RATE_LIMITS_ENABLED", True))
+    # How many reverse proxies in front of the gateway set X-Forwarded-For (0: none, use the peer).
+    trusted_proxies: int = field(default_factory=lambda: env_int("TRUSTED_PROXIES", 0))
+    # The office's editable content (FAQ, articles, legal acts, forms, rates).
+    content_dir: str = field(default_factory=lambda: env("CONTENT_DIR", str(REPO_CONTENT_DIR)))
 
     def __post_init__(self):
         if self.environment not in ENVIRONMENTS:

@@ -90,7 +90,8 @@ def test_someone_elses_taxes_are_forbidden_and_bad_subjects_are_400(client, taxp
     assert other.status_code == 403
     bad = client.get("/api/v1/taxpayers/12345678901/installments", headers={**taxpayer["headers"],
                                                                            "Accept-Language": "en"})
-    assert bad.status_code == 400 and bad.get_json()["error"]["fields"]["subject"] == ["Invalid PESEL or NIP: a PESEL has 11 digits, a NIP 10."]
+    assert bad.status_code == 400 and bad.get_json()["error"]["fields"]["subject"] == [
+        "Invalid PESEL or NIP: a PESEL has 11 digits, a NIP 10."]
     stranger = {"Authorization": "Bearer " + "x" * 40}
     assert client.get(f"/api/v1/taxpayers/{VALID_PESEL}/overview", headers=stranger).status_code == 401
 

@@ -2,10 +2,13 @@
 import os
 import uuid
 
+import redis
 import structlog
 from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import blueprints, errors, openapi
+from gateway import blueprints, errors, idempotency, limits, openapi, security, web
+from gateway.content import ContentLibrary
 from gateway.rpc import RpcPool
 from portal_shared.config import Config
 from portal_shared.logging import configure_logging
@@ -19,15 +22,27 @@ def create_app(config: Config | None = None, rpc_pool: RpcPool | None = None) ->
     app = Flask(__name__)
     app.config.update(PORTAL=config, SECRET_KEY=config.secret_key, JSON_SORT_KEYS=False,
                       MAX_CONTENT_LENGTH=1024 * 1024)
+    if config.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies,
+                                x_proto=config.trusted_proxies, x_host=config.trusted_proxies)
     app.extensions["rpc"] = rpc_pool or RpcPool(
         config.nameko_config(), size=int(_threads()), timeout=config.rpc_timeout_seconds)
+    app.extensions["idempotency"] = idempotency.IdempotencyStore(
+        redis.Redis.from_url(config.redis_url, socket_timeout=2, socket_connect_timeout=2),
+        config.redis_key_prefix)
+    app.extensions["content"] = ContentLibrary(config.content_dir)
+    app.before_request(_bind_request_id)
+    security.init_app(app, config)
+    limits.init_app(app, config)
+    app.before_request(idempotency.before_request)
+    app.after_request(idempotency.after_request)
     for blueprint in (*blueprints.ALWAYS, openapi.bp):
         app.register_blueprint(blueprint)
     if config.dev_tools_enabled:
         for blueprint in blueprints.DEVELOPMENT:
             app.register_blueprint(blueprint)
+    web.init_app(app)
     errors.register(app)
-    app.before_request(_bind_request_id)
     app.after_request(_finish_response)
     return app
 
@@ -45,9 +60,6 @@ def _bind_request_id():
 
 def _finish_response(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "same-origin"
     response.headers.setdefault("Cache-Control", "no-store")
     log.info("http_request", method=request.method, path=request.path,
              status=response.status_code)

@@ -7,9 +7,29 @@ from portal_shared.contracts import declarations, identity, ledger, notification
 from portal_shared.messages import COMMON_MESSAGES
 
 LANGUAGES = ("pl", "en")
+LANGUAGE_COOKIE = "lang"
+MACHINE_PATHS = ("/api/", "/dev/", "/healthz", "/readyz", "/static/")
+PAGES_UNDER_API = ("/api/docs",)
+
+# The gateway's own codes (request handling, not any service's).
+GATEWAY_MESSAGES: dict[str, tuple[str, str]] = {
+    "idempotency.key_invalid": ("Nagłówek Idempotency-Key: od 1 do 255 drukowalnych znaków ASCII.",
+                                "The Idempotency-Key header: 1 to 255 printable ASCII characters."),
+    "idempotency.key_reused": ("Ten klucz Idempotency-Key użyto już dla innego żądania.",
+                               "This Idempotency-Key was already used for a different request."),
+    "idempotency.in_progress": ("Żądanie z tym kluczem Idempotency-Key jest jeszcze przetwarzane.",
+                                "A request with this Idempotency-Key is still being processed."),
+    "csrf.invalid": ("Formularz wygasł lub nie pochodzi z tej strony. Wyślij go ponownie.",
+                     "The form expired or did not come from this site. Please send it again."),
+    "too_many_requests": ("Zbyt wiele żądań. Spróbuj ponownie za chwilę.",
+                          "Too many requests. Please try again shortly."),
+    "method_not_allowed": ("Ta metoda nie jest dozwolona.", "This method is not allowed."),
+    "bad_request": ("Nieprawidłowe żądanie.", "Bad request."),
+}
 
 MESSAGES: dict[str, tuple[str, str]] = {
     **COMMON_MESSAGES,
+    **GATEWAY_MESSAGES,
     **identity.MESSAGES,
     **ledger.MESSAGES,
     **notifications.MESSAGES,
@@ -29,7 +49,16 @@ PATTERNS = [
 ]
 
 
+def is_page() -> bool:
+    """A request for a page people read (HTML), not for the API or an operations endpoint."""
+    return request.path in PAGES_UNDER_API or not request.path.startswith(MACHINE_PATHS)
+
+
 def language() -> str:
+    """Pages: the language the person chose (a cookie), Polish by default. API: Accept-Language."""
+    if is_page():
+        chosen = request.cookies.get(LANGUAGE_COOKIE)
+        return chosen if chosen in LANGUAGES else "pl"
     return request.accept_languages.best_match(LANGUAGES, default="pl")
 
 

@@ -3,6 +3,7 @@ import base64
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from captcha.audio import AudioCaptcha
 from captcha.image import ImageCaptcha
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,7 @@ ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
 LENGTH = 6
 LIFETIME = timedelta(minutes=10)
 _IMAGE = ImageCaptcha(width=240, height=80)
+_AUDIO = AudioCaptcha()  # the voices (0-9, A-Z, in English) ship inside the `captcha` package
 
 
 def new_captcha(session: Session) -> dict:
@@ -34,6 +36,14 @@ def consume(session: Session, captcha_id: str, answer: str) -> bool:
         return False
     captcha.used_at = now
     return constant_time.equal(answer.strip().upper(), captcha.answer)
+
+
+def audio_of(session: Session, captcha_id: str) -> bytes | None:
+    """The same answer spoken, while the CAPTCHA is still good for its one try."""
+    captcha = session.get(Captcha, str(captcha_id))
+    if captcha is None or captcha.used_at is not None or captcha.expires_at < datetime.now(UTC):
+        return None
+    return bytes(_AUDIO.generate(captcha.answer))
 
 
 def answer_of(session: Session, captcha_id: str) -> str | None:

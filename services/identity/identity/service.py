@@ -1,4 +1,6 @@
 """Identity's entrypoints: each translates a call into a domain function and nothing more."""
+import base64
+
 from nameko.timer import timer
 
 from identity import (
@@ -43,6 +45,13 @@ class Service(HealthCheck, DeadLetters):
     @rpc_method(contract.CREATE_CAPTCHA)
     def create_captcha(self):
         return captcha.new_captcha(self.db.session)
+
+    @rpc_method(contract.CAPTCHA_AUDIO)
+    def captcha_audio(self, captcha_id):
+        audio = captcha.audio_of(self.db.session, captcha_id)
+        if audio is None:
+            raise NotFound()
+        return {"audio_wav_base64": base64.b64encode(audio).decode()}
 
     @rpc_method(contract.DEV_CAPTCHA_ANSWER)
     def dev_captcha_answer(self, captcha_id):

@@ -67,6 +67,11 @@ class CaptchaRef(StrictSchema):
     captcha_id = fields.UUID(required=True)
 
 
+class CaptchaAudio(StrictSchema):
+    """The CAPTCHA's characters spoken (WAV), for people who cannot read the image."""
+    audio_wav_base64 = fields.String(required=True)
+
+
 class CaptchaAnswer(StrictSchema):
     answer = fields.String(required=True)
 
@@ -136,6 +141,8 @@ class Contact(StrictSchema):
 HEALTH = health(SERVICE)
 CREATE_CAPTCHA = RpcMethod(SERVICE, "create_captcha", result=Captcha,
                            summary="A one-use text-verification image.")
+CAPTCHA_AUDIO = RpcMethod(SERVICE, "captcha_audio", CaptchaRef, CaptchaAudio,
+                          summary="The audio alternative of a live CAPTCHA (same answer).")
 DEV_CAPTCHA_ANSWER = RpcMethod(SERVICE, "dev_captcha_answer", CaptchaRef, CaptchaAnswer,
                                summary="Development only: a CAPTCHA's answer for automated tests.")
 REGISTER = RpcMethod(SERVICE, "register", Registration, Account,

@@ -6,7 +6,7 @@ from gateway.api import call, documented, json_body
 from gateway.auth import clear_session_cookie, login_required
 from portal_shared.contracts import identity
 
-bp = Blueprint("account", __name__, url_prefix="/api/v1")
+bp = Blueprint("account_api", __name__, url_prefix="/api/v1")
 
 
 def _no_content():

@@ -1,0 +1,21 @@
+"""The portal's pages: server-rendered (Jinja2), Polish by default, English switchable, no
+JavaScript needed. They call the same RPC contracts as the API (`gateway.api.call`)."""
+from flask import request
+
+from gateway.auth import cookie_name
+from gateway.i18n import LANGUAGES, language
+from gateway.web import account, public
+from gateway.web.helpers import decimal_text, localized, text
+
+
+def init_app(app) -> None:
+    app.register_blueprint(public.bp)
+    app.register_blueprint(account.bp)
+    app.jinja_env.globals.update(t=text, localized=localized, decimal_text=decimal_text,
+                                 languages=LANGUAGES)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def page_context():
+        return {"lang": language(), "signed_in": cookie_name() in request.cookies}

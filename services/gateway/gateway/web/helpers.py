@@ -1,0 +1,43 @@
+"""Helpers for pages: texts in the page's language and form errors."""
+from decimal import Decimal
+
+from gateway.i18n import LANGUAGES, language, translate
+from gateway.web.texts import TEXTS
+
+
+def text(key: str, *args) -> str:
+    """A page text, else a service message code, in the page's language."""
+    lang = language()
+    if key in TEXTS:
+        return TEXTS[key][LANGUAGES.index(lang)].format(*args)
+    return translate(key, lang)
+
+
+def localized(value) -> str:
+    """A `{pl: ..., en: ...}` value from the office's YAML, in the page's language."""
+    if isinstance(value, dict):
+        return str(value.get(language()) or value.get("pl") or "")
+    return "" if value is None else str(value)
+
+
+def decimal_text(value) -> str:
+    """Polish uses a decimal comma and a space between thousands."""
+    if isinstance(value, Decimal):
+        value = f"{value:,.2f}".replace(",", " ")
+    return str(value).replace(".", ",") if language() == "pl" else str(value)
+
+
+def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
+    """`{"address": {"postal_code": [...]}}` -> `{"address.postal_code": [...]}` (translated)."""
+    flat: dict[str, list[str]] = {}
+    for key, value in (errors or {}).items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten_errors(value, name + "."))
+        else:
+            flat[name] = [translate(str(code), language()) for code in value]
+    return flat
+
+
+def translated(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {name: [text(code) for code in codes] for name, codes in errors.items()}
