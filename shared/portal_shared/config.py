@@ -5,8 +5,10 @@ Defaults are safe for development on one machine; production must set the secret
 """
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 SERVICES = ("identity", "ledger", "declarations", "notifications")
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("development", "test", "demo", "production")
 
 
@@ -44,6 +46,9 @@ class Config:
     smtp_starttls: bool = field(default_factory=lambda: env_bool("SMTP_STARTTLS", False))
     mail_from: str = field(default_factory=lambda: env("MAIL_FROM", "Portal Podatnika <no-reply@portal.example>"))
     mailsink_api_url: str = field(default_factory=lambda: env("MAILSINK_API_URL", "http://127.0.0.1:1080"))
+    # The FAQ and "ABC of taxes" Markdown files the portal shows and the chatbot answers from.
+    knowledge_base_dir: Path = field(default_factory=lambda: Path(
+        env("KNOWLEDGE_BASE_DIR", str(REPOSITORY_ROOT / "content"))))
 
     def __post_init__(self):
         if self.environment not in ENVIRONMENTS:

@@ -3,6 +3,7 @@ import re
 
 from flask import request
 
+from gateway import chatbot
 from portal_shared.contracts import identity
 from portal_shared.messages import COMMON_MESSAGES
 
@@ -11,6 +12,7 @@ LANGUAGES = ("pl", "en")
 MESSAGES: dict[str, tuple[str, str]] = {
     **COMMON_MESSAGES,
     **identity.MESSAGES,
+    **chatbot.MESSAGES,
 }
 
 

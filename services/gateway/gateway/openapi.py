@@ -23,7 +23,8 @@ def _openapi_path(rule: str) -> str:
 
 
 def _schema_name(schema) -> str:
-    return schema.__name__
+    # apispec passes a class for a view's schema but an instance for a nested one.
+    return (schema if isinstance(schema, type) else type(schema)).__name__
 
 
 def build_spec(app) -> dict:

@@ -1,0 +1,28 @@
+"""The helpline chatbot: Polish-aware retrieval over the knowledge base (`content/`), answers
+that cite their entry, and hand-over to a consultants' queue when it does not know."""
+from gateway.chatbot.bot import Chatbot, Reply
+from gateway.chatbot.conversations import ConversationStore
+
+__all__ = ["MESSAGES", "Chatbot", "ConversationStore", "Reply"]
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "chatbot.handover.unknown": (
+        "Nie znam odpowiedzi na to pytanie. Przekazuję rozmowę konsultantowi — odpowie tutaj, "
+        "gdy tylko będzie dostępny. Poniżej artykuły, które mogą pomóc w międzyczasie.",
+        "I don't know the answer to this question. I am passing the conversation to a "
+        "consultant, who will answer here as soon as possible. Meanwhile these articles may help."),
+    "chatbot.handover.out_of_scope": (
+        "Na pytania z tego zakresu odpowiadają konsultanci. Przekazuję rozmowę do właściwej "
+        "kolejki — konsultant odpowie tutaj.",
+        "Consultants answer questions on this subject. I am passing the conversation to the "
+        "right queue; a consultant will answer here."),
+    "chatbot.handover.requested": (
+        "Przekazuję rozmowę konsultantowi. Odpowie tutaj, gdy tylko będzie dostępny.",
+        "I am passing the conversation to a consultant, who will answer here as soon as possible."),
+    "chatbot.waiting_for_consultant": (
+        "Rozmowa czeka na konsultanta; Twoja wiadomość zostanie mu przekazana.",
+        "The conversation is waiting for a consultant, who will see your message."),
+    "chatbot.conversation_not_found": (
+        "Nie ma takiej rozmowy (mogła wygasnąć). Zacznij nową.",
+        "No such conversation (it may have expired). Please start a new one."),
+}

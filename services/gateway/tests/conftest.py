@@ -1,0 +1,48 @@
+"""Gateway unit tests: the Flask app with a fake RPC pool (no broker), and one chatbot per run
+(its lemmatiser dictionary takes seconds to load)."""
+import pytest
+
+from gateway.chatbot import Chatbot
+from portal_shared.config import Config
+from portal_shared.contracts import identity
+
+
+@pytest.fixture(scope="session")
+def chatbot():
+    bot = Chatbot(Config().knowledge_base_dir)
+    bot.languages()
+    return bot
+
+
+class FakeRpcPool:
+    """Answers the identity calls the gateway makes for a signed-in account."""
+
+    def __init__(self):
+        self.accounts: dict[str, dict] = {}
+
+    def call(self, method, request_id=None, **kwargs):
+        if method is identity.SESSION_ACCOUNT and kwargs["token"] in self.accounts:
+            return self.accounts[kwargs["token"]]
+        raise AssertionError(f"unexpected RPC {method.service}.{method.name}")
+
+    def close(self):
+        pass
+
+
+@pytest.fixture
+def rpc_pool():
+    return FakeRpcPool()
+
+
+@pytest.fixture
+def app(chatbot, rpc_pool):
+    from gateway.app import create_app
+
+    app = create_app(Config(environment="test"), rpc_pool)
+    app.extensions["chatbot"] = chatbot
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
