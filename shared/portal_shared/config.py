@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SERVICES = ("identity", "ledger", "declarations", "notifications")
+SERVICES = ("identity", "ledger", "declarations", "notifications", "helpline")
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("development", "test", "demo", "production")
 
