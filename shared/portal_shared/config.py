@@ -46,6 +46,8 @@ class Config:
     smtp_starttls: bool = field(default_factory=lambda: env_bool("SMTP_STARTTLS", False))
     mail_from: str = field(default_factory=lambda: env("MAIL_FROM", "Portal Podatnika <no-reply@portal.example>"))
     mailsink_api_url: str = field(default_factory=lambda: env("MAILSINK_API_URL", "http://127.0.0.1:1080"))
+    # Shared with the telephony platform: it signs the voicebot's webhook requests with it.
+    ivr_webhook_secret: str = field(default_factory=lambda: env("IVR_WEBHOOK_SECRET", "dev-only-ivr-secret"))
     # The FAQ and "ABC of taxes" Markdown files the portal shows and the chatbot answers from.
     knowledge_base_dir: Path = field(default_factory=lambda: Path(
         env("KNOWLEDGE_BASE_DIR", str(REPOSITORY_ROOT / "content"))))
@@ -55,6 +57,8 @@ class Config:
             raise ValueError(f"PORTAL_ENV must be one of {ENVIRONMENTS}, not {self.environment!r}")
         if self.is_production and self.secret_key.startswith("dev-only"):
             raise ValueError("SECRET_KEY must be set in production")
+        if self.is_production and self.ivr_webhook_secret.startswith("dev-only"):
+            raise ValueError("IVR_WEBHOOK_SECRET must be set in production")
 
     @property
     def is_production(self) -> bool:

@@ -4,7 +4,7 @@ import re
 from flask import request
 
 from gateway import chatbot
-from portal_shared.contracts import identity
+from portal_shared.contracts import helpline, identity
 from portal_shared.messages import COMMON_MESSAGES
 
 LANGUAGES = ("pl", "en")
@@ -13,6 +13,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **COMMON_MESSAGES,
     **identity.MESSAGES,
     **chatbot.MESSAGES,
+    **helpline.MESSAGES,
+    "ivr.signature_invalid": ("Nieprawidłowy podpis żądania.", "Invalid request signature."),
 }
 
 

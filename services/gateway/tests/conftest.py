@@ -15,15 +15,19 @@ def chatbot():
 
 
 class FakeRpcPool:
-    """Answers the identity calls the gateway makes for a signed-in account."""
+    """Answers the identity calls the gateway makes for a signed-in account; records others."""
 
     def __init__(self):
         self.accounts: dict[str, dict] = {}
+        self.calls: list[tuple[str, dict]] = []  # every other call, answered with {}
 
     def call(self, method, request_id=None, **kwargs):
         if method is identity.SESSION_ACCOUNT and kwargs["token"] in self.accounts:
             return self.accounts[kwargs["token"]]
-        raise AssertionError(f"unexpected RPC {method.service}.{method.name}")
+        if method.service == identity.SERVICE:
+            raise AssertionError(f"unexpected RPC {method.service}.{method.name}")
+        self.calls.append((method.name, kwargs))
+        return {}
 
     def close(self):
         pass

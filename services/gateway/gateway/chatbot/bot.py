@@ -76,10 +76,16 @@ class Chatbot:
         language = self.languages()[lang]
         if queue := language.scope.other_topic_queue(text):
             return queue
-        matches = language.search(text)
+        matches = language.index.search(text, limit=5)
         if not matches or matches[0].coverage < self.threshold:
             return None
-        return QUEUE_OF_CATEGORY[matches[0].article.category]
+        # A request names a topic more than a single entry: the entries near the best one vote.
+        votes: dict[str, float] = {}
+        for match in matches:
+            if match.score >= matches[0].score / 2:
+                queue = QUEUE_OF_CATEGORY[match.article.category]
+                votes[queue] = votes.get(queue, 0.0) + match.score
+        return max(votes, key=votes.get)
 
 
 class _Language:

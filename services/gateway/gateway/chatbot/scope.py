@@ -3,10 +3,11 @@
 The chatbot answers PIT, PCC, SD and local-tax questions from the knowledge base (seed 003);
 questions on other taxes and institutions are not guessed at from a neighbouring article but
 handed to the consultants' queue that deals with them. The thematic queues are the helpline's
-(see the voicebot routing in `gateway.helpline`)."""
+(`portal_shared.contracts.helpline.QUEUES`; the voicebot routes to them too)."""
 from gateway.chatbot.text import Analyzer
+from portal_shared.contracts.helpline import QUEUES
 
-QUEUES = ("pit", "vat", "local_taxes", "payments", "eservices")
+__all__ = ["GENERAL_QUEUE", "OTHER_TOPICS", "QUEUES", "QUEUE_OF_CATEGORY", "Scope"]
 GENERAL_QUEUE = "pit"  # general tax information: the consultants who take PIT questions
 
 # knowledge-base category -> the queue whose consultants handle it

@@ -27,7 +27,7 @@ STOPWORDS = {
         musze muszę mieć moc mozna móc dostać przyjść czekać znaleźć znajda dowiedzieć pisać
         prosić dlaczego teraz zeszły ostatni chcieć wiedzieć potrzebować robić zrobić powiedzieć
         dziękować pan pani państwo ktoś coś jakiś taki bardzo dużo mało dalej daleko już
-        jeszcze tylko właśnie""".split()),
+        jeszcze tylko właśnie dzwonić zapytać pytanie sprawa""".split()),
     "en": set("""a an the is are was were be been do does did i me my you your we our he she it
         its they them of to in on at for from by with as and or not no if what when where which
         who how can could should would will shall have has had this that these those there
