@@ -72,3 +72,11 @@ def test_a_taxpayer_cannot_read_the_helpline_reports(client, gateway_app):
         gateway_app.extensions["rpc"].call(
             helpline.QUEUE_STATISTICS, actor={**CONSULTANT, "roles": []},
             since=(now - timedelta(hours=1)).isoformat(), until=now.isoformat())
+
+
+def test_a_chat_handed_over_waits_in_the_helpline_queue(client, gateway_app):
+    reply = client.post("/api/v1/chatbot/messages",
+                        json={"text": "chce rozmawiac z konsultantem o podatku od nieruchomosci"}).get_json()
+    assert reply["kind"] == "handover"
+    figures = {q["queue"]: q for q in staff_report(gateway_app, helpline.QUEUE_STATISTICS)["queues"]}
+    assert figures[reply["handover"]["queue"]]["waiting"] == 1

@@ -71,6 +71,9 @@ def test_an_unknown_question_is_handed_over_with_the_conversation(client, rpc_po
     assert first["handover"]["reason"] == "unknown"
     follow_up = ask(client, "halo?", first["conversation_id"]).get_json()
     assert follow_up["kind"] == "handed_over"
+    assert rpc_pool.calls == [("route_contact", {
+        "call_id": first["conversation_id"], "queue": first["handover"]["queue"],
+        "routed_by": "chatbot", "channel": "chat"})]
 
     rpc_pool.accounts["t" * 32] = {"account_id": str(uuid.uuid4()), "roles": ["consultant"]}
     listed = client.get("/api/v1/chatbot/handovers",

@@ -2,13 +2,14 @@
 hand-over to a consultants' queue with the conversation."""
 from flask import Blueprint, current_app, g, request
 
-from gateway.api import documented, json_body
+from gateway.api import call, documented, json_body
 from gateway.auth import login_required
 from gateway.chatbot import Chatbot, ConversationStore, Reply
 from gateway.chatbot.conversations import Conversation, Handover
 from gateway.chatbot.schemas import ChatMessage, ChatReply, HandoverList, HandoverRequest, HandoverView
 from gateway.chatbot.scope import GENERAL_QUEUE
 from gateway.i18n import language, translate
+from portal_shared.contracts import helpline
 from portal_shared.contracts.base import load_or_fail
 from portal_shared.errors import Forbidden, NotFound
 
@@ -42,7 +43,7 @@ def post_message():
     if reply.kind == "answer":
         conversation.add("bot", reply.excerpt, reply.article.id)
         return _reply(conversation, "answer", reply.excerpt, reply)
-    handover = conversations().hand_over(conversation, reply.queue, reply.reason)
+    handover = _hand_over(conversation, reply.queue, reply.reason)
     text = translate(f"chatbot.handover.{reply.reason}", reply.lang)
     conversation.add("bot", text)
     return _reply(conversation, "handover", text, reply, handover)
@@ -55,7 +56,7 @@ def request_handover(conversation_id):
     wanted = load_or_fail(HandoverRequest(), request.get_json(silent=True) or {})
     conversation = _conversation(conversation_id, language())
     queue = wanted["queue"] or _nearest_queue(conversation)
-    handover = conversations().hand_over(conversation, queue, "requested")
+    handover = _hand_over(conversation, queue, "requested")
     text = translate("chatbot.handover.requested", conversation.lang)
     conversation.add("bot", text)
     return _reply(conversation, "handover", text, handover=handover)
@@ -70,6 +71,15 @@ def list_handovers():
         raise Forbidden("role.required")
     queue = request.args.get("queue") or None
     return {"handovers": [_handover_view(h) for h in conversations().handovers(queue)]}
+
+
+def _hand_over(conversation: Conversation, queue: str, reason: str) -> Handover:
+    """The conversation waits in the helpline's queue like a call, so queue statistics count
+    it; routing is idempotent there, so asking twice changes nothing."""
+    handover = conversations().hand_over(conversation, queue, reason)
+    call(helpline.ROUTE_CONTACT, call_id=conversation.conversation_id, queue=handover.queue,
+         routed_by="chatbot", channel="chat")
+    return handover
 
 
 def _conversation(conversation_id, lang: str) -> Conversation:
