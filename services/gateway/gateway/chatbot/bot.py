@@ -103,9 +103,16 @@ class _Language:
         return bool(set(self.analyzer.terms(question)) & self.consultant_terms)
 
     def excerpt(self, article: Article, question: str) -> str:
-        """The paragraph (or table, or list) of the entry that shares most with the question;
-        the first one when none does."""
+        """The two neighbouring paragraphs (tables, lists) of the entry that share most with
+        the question, so a lead-in comes with its table; a FAQ entry's opening paragraph, which
+        answers its question, always comes first."""
         blocks = [block.strip() for block in article.body.split("\n\n")
                   if block.strip() and not block.lstrip().startswith("#")]
-        wanted = set(self.analyzer.terms(question))
-        return max(blocks, key=lambda block: len(wanted & set(self.analyzer.terms(block))))
+        own, expanded = self.analyzer.query_terms(question)
+        wanted = set(own) | expanded
+        shared = [len(wanted & set(self.analyzer.terms(block))) for block in blocks]
+        start = max(range(len(blocks)), key=lambda i: shared[i] + sum(shared[i + 1:i + 2]))
+        chosen = [start, start + 1]
+        if article.section == "faq" and start > 0:
+            chosen = [0, start]
+        return "\n\n".join(blocks[i] for i in chosen if i < len(blocks))

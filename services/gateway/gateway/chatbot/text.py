@@ -11,7 +11,12 @@ import unicodedata
 from collections.abc import Iterable
 
 import simplemma
-from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
+from simplemma.strategies import DefaultStrategy
+from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+# Lookups go through simplemma's low-memory dictionaries (~60 MB for Polish and English instead
+# of ~400 MB per process); the full dictionary is loaded only while the index is built.
+LEMMATIZER = simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(low_memory=True))
 
 TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 PREFIX_LENGTH = 5
@@ -104,7 +109,7 @@ def detect_language(text: str, default: str = "pl") -> str:
     """Polish or English; undecided short texts keep `default` (the request's language)."""
     if any(ch in "ąćęłńóśźż" for ch in text.lower()):
         return "pl"
-    scores = dict(simplemma.langdetect(text, lang=("pl", "en")))
+    scores = dict(simplemma.langdetect(text, lang=("pl", "en"), low_memory=True))
     if abs(scores.get("pl", 0) - scores.get("en", 0)) < 0.2:
         return default
     return "pl" if scores.get("pl", 0) > scores.get("en", 0) else "en"
@@ -117,9 +122,9 @@ class Analyzer:
         self.lang = lang
         # Stop words are compared after lemmatisation ("mamy" -> "mama"!), so keep both forms.
         self.stopwords = ({fold(word) for word in STOPWORDS[lang]}
-                          | {fold(simplemma.lemmatize(word, lang=lang)) for word in STOPWORDS[lang]})
+                          | {fold(LEMMATIZER.lemmatize(word, lang=lang)) for word in STOPWORDS[lang]})
         self.restored: dict[str, str] = {}  # folded form -> lemma, for diacritic-less input
-        self.synonyms = {fold(simplemma.lemmatize(word, lang=lang)): set(self.terms(meaning))
+        self.synonyms = {fold(LEMMATIZER.lemmatize(word, lang=lang)): set(self.terms(meaning))
                          for word, meaning in SYNONYMS[lang].items()}
 
     def lemma(self, token: str) -> str:
@@ -128,7 +133,7 @@ class Analyzer:
             return ABBREVIATIONS[fold(lowered)]
         if lowered in self.restored:
             return self.restored[lowered]
-        return simplemma.lemmatize(lowered, lang=self.lang)
+        return LEMMATIZER.lemmatize(lowered, lang=self.lang)
 
     def terms(self, text: str) -> list[str]:
         return [term for term in self._all_terms(text) if term not in self.stopwords]
@@ -160,8 +165,8 @@ class Analyzer:
 
 
 def _dictionary_items(lang: str):
-    # The factory simplemma itself uses, so the dictionary is decompressed once per process.
-    dictionary = DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+    # A private factory: the full dictionary is freed with it once the forms are learnt.
+    dictionary = DefaultDictionaryFactory().get_dictionary(lang)
     # The raw bytes mapping iterates ten times faster than the decoding wrapper.
     raw = getattr(dictionary, "_dict", None)
     if raw is not None:
