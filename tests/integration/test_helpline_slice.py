@@ -74,9 +74,22 @@ def test_a_taxpayer_cannot_read_the_helpline_reports(client, gateway_app):
             since=(now - timedelta(hours=1)).isoformat(), until=now.isoformat())
 
 
-def test_a_chat_handed_over_waits_in_the_helpline_queue(client, gateway_app):
+def test_a_chat_continues_in_another_gateway_worker_and_waits_in_the_helpline_queue(client, gateway_app):
+    from gateway.app import create_app
+
     reply = client.post("/api/v1/chatbot/messages",
                         json={"text": "chce rozmawiac z konsultantem o podatku od nieruchomosci"}).get_json()
     assert reply["kind"] == "handover"
+    other_worker = create_app(Config(), gateway_app.extensions["rpc"])
+    other_worker.extensions["chatbot"] = gateway_app.extensions["chatbot"]
+    follow_up = other_worker.test_client().post(
+        "/api/v1/chatbot/messages",
+        json={"conversation_id": reply["conversation_id"], "text": "czekam"}).get_json()
+    assert follow_up["kind"] == "handed_over"
+
     figures = {q["queue"]: q for q in staff_report(gateway_app, helpline.QUEUE_STATISTICS)["queues"]}
     assert figures[reply["handover"]["queue"]]["waiting"] == 1
+    [waiting] = gateway_app.extensions["rpc"].call(helpline.WAITING_CHATS, actor=CONSULTANT,
+                                                   queue=None)["conversations"]
+    assert [line["text"] for line in waiting["lines"] if line["role"] == "user"] == [
+        "chce rozmawiac z konsultantem o podatku od nieruchomosci", "czekam"]

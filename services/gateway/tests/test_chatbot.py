@@ -69,18 +69,25 @@ def test_an_unknown_question_is_handed_over_with_the_conversation(client, rpc_po
     first = ask(client, "czy podatek od wygranej w lotto trzeba placic").get_json()
     assert first["kind"] == "handover" and first["source"] is None
     assert first["handover"]["reason"] == "unknown"
+    assert ("route_contact", {"call_id": first["conversation_id"], "queue": first["handover"]["queue"],
+                              "routed_by": "chatbot", "channel": "chat"}) in rpc_pool.calls
     follow_up = ask(client, "halo?", first["conversation_id"]).get_json()
     assert follow_up["kind"] == "handed_over"
-    assert rpc_pool.calls == [("route_contact", {
-        "call_id": first["conversation_id"], "queue": first["handover"]["queue"],
-        "routed_by": "chatbot", "channel": "chat"})]
 
-    rpc_pool.accounts["t" * 32] = {"account_id": str(uuid.uuid4()), "roles": ["consultant"]}
+    rpc_pool.accounts["t" * 32] = {"account_id": str(uuid.uuid4()), "pesel": None,
+                                   "level": "authenticated", "roles": ["consultant"]}
     listed = client.get("/api/v1/chatbot/handovers",
-                        headers={"Authorization": "Bearer " + "t" * 32}).get_json()["handovers"]
-    [handover] = [h for h in listed if h["conversation_id"] == first["conversation_id"]]
-    assert [line["role"] for line in handover["transcript"]] == ["user", "bot", "user", "bot"]
-    assert handover["transcript"][0]["text"] == "czy podatek od wygranej w lotto trzeba placic"
+                        headers={"Authorization": "Bearer " + "t" * 32}).get_json()["conversations"]
+    [waiting] = [c for c in listed if c["conversation_id"] == first["conversation_id"]]
+    assert [line["role"] for line in waiting["lines"]] == ["user", "bot", "user", "bot"]
+    assert waiting["lines"][0]["text"] == "czy podatek od wygranej w lotto trzeba placic"
+
+
+def test_an_answer_is_kept_in_the_transcript_with_its_source(client, rpc_pool):
+    reply = ask(client, "jak ustawic telepin").get_json()
+    lines = rpc_pool.chats[reply["conversation_id"]]["lines"]
+    assert lines[0] == {"role": "user", "text": "jak ustawic telepin", "article_id": None}
+    assert lines[1]["article_id"] == reply["source"]["id"] == "es-telepin"
 
 
 def test_questions_on_vat_go_to_the_vat_queue(client):
@@ -94,13 +101,13 @@ def test_asking_for_a_consultant_hands_over_at_once(client):
     assert reply["kind"] == "handover" and reply["handover"]["reason"] == "requested"
 
 
-def test_the_handover_button_queues_the_conversation_once(client):
+def test_the_handover_button_queues_the_conversation_once(client, rpc_pool):
     conversation_id = ask(client, "jak sie liczy odsetki za zwloke").get_json()["conversation_id"]
     url = f"/api/v1/chatbot/conversations/{conversation_id}/handover"
     first = client.post(url, json={}).get_json()
-    again = client.post(url, json={"queue": "payments"}).get_json()
-    assert first["handover"]["queue"] == "payments"
-    assert again["handover"]["handover_id"] == first["handover"]["handover_id"]
+    again = client.post(url, json={"queue": "pit"}).get_json()
+    assert first["handover"]["queue"] == again["handover"]["queue"] == "payments"
+    assert [name for name, _ in rpc_pool.calls].count("route_contact") == 1
 
 
 def test_english_questions_get_english_answers(client):
@@ -123,7 +130,8 @@ def test_bad_input_is_a_400_with_field_errors_and_an_unknown_conversation_a_404(
 
 def test_only_consultants_list_handovers(client, rpc_pool):
     assert client.get("/api/v1/chatbot/handovers").status_code == 401
-    rpc_pool.accounts["u" * 32] = {"account_id": str(uuid.uuid4()), "roles": []}
+    rpc_pool.accounts["u" * 32] = {"account_id": str(uuid.uuid4()), "pesel": None,
+                                   "level": "authenticated", "roles": []}
     response = client.get("/api/v1/chatbot/handovers", headers={"Authorization": "Bearer " + "u" * 32})
     assert response.status_code == 403
 

@@ -1,5 +1,5 @@
 """Entrypoints of the helpline service: each translates a call into a domain function."""
-from helpline import contacts, reports
+from helpline import chats, contacts, reports
 from helpline.models import Base
 from portal_shared.authz import require_role
 from portal_shared.contracts import helpline as contract
@@ -44,3 +44,16 @@ class Service(HealthCheck):
     def survey_report(self, actor, since, until, queue):
         require_role(actor, *REPORT_ROLES)
         return reports.survey_report(self.db.session, since, until, queue)
+
+    @rpc_method(contract.CHAT_APPEND)
+    def chat_append(self, conversation_id, lang, lines):
+        return chats.append(self.db.session, str(conversation_id), lang, lines)
+
+    @rpc_method(contract.CHAT_CONVERSATION)
+    def chat_conversation(self, conversation_id):
+        return chats.find(self.db.session, str(conversation_id))
+
+    @rpc_method(contract.WAITING_CHATS)
+    def waiting_chats(self, actor, queue):
+        require_role(actor, *REPORT_ROLES)
+        return {"conversations": chats.waiting(self.db.session, queue)}

@@ -106,3 +106,30 @@ def test_reports_are_for_staff_and_need_a_sound_period(service):
     period = today()
     with pytest.raises(ValidationFailed):
         helpline.QUEUE_STATISTICS(service, actor=CONSULTANT, since=period["until"], until=period["since"])
+
+
+def test_a_chat_transcript_is_kept_and_read_by_consultants_once_handed_over(service):
+    conversation_id = str(uuid.uuid4())
+    with pytest.raises(NotFound):
+        helpline.CHAT_CONVERSATION(service, conversation_id=conversation_id)
+    helpline.CHAT_APPEND(service, conversation_id=conversation_id, lang="pl", lines=[
+        {"role": "user", "text": "ile wynosi podatek od psa"}, {"role": "bot", "text": "Nie wiem."}])
+    assert helpline.CHAT_CONVERSATION(service, conversation_id=conversation_id)["queue"] is None
+    helpline.ROUTE_CONTACT(service, call_id=conversation_id, queue="local_taxes",
+                           routed_by="chatbot", channel="chat")
+    helpline.CHAT_APPEND(service, conversation_id=conversation_id, lang="pl",
+                         lines=[{"role": "user", "text": "halo?"}])
+
+    [waiting] = helpline.WAITING_CHATS(service, actor=CONSULTANT, queue="local_taxes")["conversations"]
+    assert waiting["conversation_id"] == conversation_id and waiting["state"] == "waiting"
+    assert [line["text"] for line in waiting["lines"]] == ["ile wynosi podatek od psa", "Nie wiem.", "halo?"]
+    with pytest.raises(Forbidden):
+        helpline.WAITING_CHATS(service, actor=TAXPAYER, queue=None)
+
+
+def test_a_transcript_stops_growing_at_its_limit(service):
+    conversation_id = str(uuid.uuid4())
+    for _ in range(11):
+        helpline.CHAT_APPEND(service, conversation_id=conversation_id, lang="en",
+                             lines=[{"role": "user", "text": "again"}] * 10)
+    assert len(helpline.CHAT_CONVERSATION(service, conversation_id=conversation_id)["lines"]) == 100

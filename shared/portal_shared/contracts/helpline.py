@@ -94,6 +94,42 @@ class SurveyReport(StrictSchema):
     queues = fields.List(fields.Nested(QueueSurveys), required=True)
 
 
+class ChatLine(StrictSchema):
+    role = fields.String(required=True, validate=validate.OneOf(("user", "bot")))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    article_id = fields.String(load_default=None, allow_none=True)
+    at = fields.AwareDateTime(dump_only=True)
+
+
+class ChatAppend(StrictSchema):
+    conversation_id = fields.UUID(required=True)
+    lang = fields.String(required=True, validate=validate.OneOf(("pl", "en")))
+    lines = fields.List(fields.Nested(ChatLine), required=True, validate=validate.Length(min=1, max=10))
+
+
+class ConversationRef(StrictSchema):
+    conversation_id = fields.UUID(required=True)
+
+
+class ChatConversation(StrictSchema):
+    conversation_id = fields.UUID(required=True)
+    lang = fields.String(required=True)
+    started_at = fields.AwareDateTime(required=True)
+    queue = fields.String(allow_none=True)          # set once handed over
+    state = fields.String(allow_none=True)          # the hand-over's contact state
+    routed_at = fields.AwareDateTime(allow_none=True)
+    lines = fields.List(fields.Nested(ChatLine), required=True)
+
+
+class WaitingChatsArgs(StrictSchema):
+    actor = fields.Nested(Actor, required=True)
+    queue = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(QUEUES))
+
+
+class WaitingChats(StrictSchema):
+    conversations = fields.List(fields.Nested(ChatConversation), required=True)
+
+
 ROUTE_CONTACT = RpcMethod(SERVICE, "route_contact", RouteContact, Contact,
                           summary="Put a call (or a chat) in a thematic queue; again for the same "
                                   "call while it waits moves it to the new queue.")
@@ -109,8 +145,19 @@ SURVEY_REPORT = RpcMethod(SERVICE, "survey_report", Period, SurveyReport,
                           summary="Satisfaction per queue in a period: responses, average, "
                                   "distribution, comments (staff).")
 
+CHAT_APPEND = RpcMethod(SERVICE, "chat_append", ChatAppend, ChatConversation,
+                        summary="Add lines to a chatbot conversation (started by its first lines); "
+                                "a conversation keeps at most 100 lines.")
+CHAT_CONVERSATION = RpcMethod(SERVICE, "chat_conversation", ConversationRef, ChatConversation,
+                              summary="A chatbot conversation with its transcript and hand-over.")
+WAITING_CHATS = RpcMethod(SERVICE, "waiting_chats", WaitingChatsArgs, WaitingChats,
+                          summary="Chat conversations handed over and waiting, oldest first, with "
+                                  "their transcripts (consultants).")
+
 MESSAGES: dict[str, tuple[str, str]] = {
     "contact.not_found": ("Nie ma takiego połączenia.", "No such call."),
+    "chatbot.conversation_not_found": ("Nie ma takiej rozmowy (mogła wygasnąć). Zacznij nową.",
+                                       "No such conversation (it may have expired). Please start a new one."),
     "contact.not_waiting": ("Połączenie nie czeka już w kolejce.", "The call is no longer waiting."),
     "contact.not_answered": ("Ankietę wypełnia się po rozmowie z konsultantem.",
                              "The survey follows a conversation with a consultant."),

@@ -1,9 +1,8 @@
 """The helpline chatbot: Polish-aware retrieval over the knowledge base (`content/`), answers
 that cite their entry, and hand-over to a consultants' queue when it does not know."""
 from gateway.chatbot.bot import Chatbot, Reply
-from gateway.chatbot.conversations import ConversationStore
 
-__all__ = ["MESSAGES", "Chatbot", "ConversationStore", "Reply"]
+__all__ = ["MESSAGES", "Chatbot", "Reply"]
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "chatbot.handover.unknown": (
@@ -22,7 +21,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "chatbot.waiting_for_consultant": (
         "Rozmowa czeka na konsultanta; Twoja wiadomość zostanie mu przekazana.",
         "The conversation is waiting for a consultant, who will see your message."),
-    "chatbot.conversation_not_found": (
-        "Nie ma takiej rozmowy (mogła wygasnąć). Zacznij nową.",
-        "No such conversation (it may have expired). Please start a new one."),
 }

@@ -3,6 +3,7 @@ from marshmallow import fields, validate
 
 from gateway.chatbot.knowledge import LANGUAGES
 from gateway.chatbot.scope import QUEUES
+from portal_shared.contracts import helpline
 from portal_shared.contracts.base import StrictSchema
 
 REPLY_KINDS = ("answer", "handover", "handed_over")
@@ -22,7 +23,6 @@ class ArticleRef(StrictSchema):
 
 
 class HandoverRef(StrictSchema):
-    handover_id = fields.UUID(required=True)
     queue = fields.String(required=True, validate=validate.OneOf(QUEUES))
     reason = fields.String(required=True, validate=validate.OneOf(HANDOVER_REASONS))
 
@@ -38,25 +38,7 @@ class ChatReply(StrictSchema):
     handover = fields.Nested(HandoverRef, allow_none=True)
 
 
-class TranscriptLine(StrictSchema):
-    role = fields.String(required=True)
-    text = fields.String(required=True)
-    at = fields.AwareDateTime(required=True)
-    article_id = fields.String(allow_none=True)
-
-
-class HandoverView(StrictSchema):
-    handover_id = fields.UUID(required=True)
-    conversation_id = fields.UUID(required=True)
-    queue = fields.String(required=True)
-    reason = fields.String(required=True)
-    lang = fields.String(required=True)
-    created_at = fields.AwareDateTime(required=True)
-    transcript = fields.List(fields.Nested(TranscriptLine), required=True)
-
-
-class HandoverList(StrictSchema):
-    handovers = fields.List(fields.Nested(HandoverView), required=True)
+WaitingChats = helpline.WaitingChats  # the helpline service's answer, passed through
 
 
 class HandoverRequest(StrictSchema):
