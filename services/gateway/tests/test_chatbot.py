@@ -110,6 +110,15 @@ def test_the_handover_button_queues_the_conversation_once(client, rpc_pool):
     assert [name for name, _ in rpc_pool.calls].count("route_contact") == 1
 
 
+def test_a_conversation_is_rated_through_the_helpline(client, rpc_pool):
+    conversation_id = str(uuid.uuid4())
+    url = f"/api/v1/chatbot/conversations/{conversation_id}/survey"
+    assert client.post(url, json={"rating": 0}).status_code == 400
+    assert client.post(url, json={"rating": 5, "comment": "Dziękuję"}).status_code == 200
+    assert rpc_pool.calls == [("submit_survey", {"call_id": conversation_id, "rating": 5,
+                                                 "comment": "Dziękuję"})]
+
+
 def test_english_questions_get_english_answers(client):
     reply = ask(client, "when is the deadline for the annual PIT return?").get_json()
     assert reply["lang"] == "en" and reply["source"]["id"] == "en-pit-annual-return"

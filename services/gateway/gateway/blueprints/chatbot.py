@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, g, request
 from gateway.api import call, documented, json_body
 from gateway.auth import current_actor, login_required
 from gateway.chatbot import Chatbot, Reply
-from gateway.chatbot.schemas import ChatMessage, ChatReply, HandoverRequest, WaitingChats
+from gateway.chatbot.schemas import ChatMessage, ChatReply, ChatSurvey, HandoverRequest, WaitingChats
 from gateway.chatbot.scope import GENERAL_QUEUE
 from gateway.i18n import language, translate
 from portal_shared.contracts import helpline
@@ -61,6 +61,15 @@ def request_handover(conversation_id):
         _route(str(conversation_id), queue)
     text = translate("chatbot.handover.requested", lang)
     return _reply(str(conversation_id), lang, "handover", text, queue=queue, reason="requested")
+
+
+@bp.post("/conversations/<uuid:conversation_id>/survey")
+@documented("Rate the conversation with the consultant (1-5) and comment, once.",
+            body=ChatSurvey, errors=(400, 404, 409))
+def rate_conversation(conversation_id):
+    given = load_or_fail(ChatSurvey(), json_body())
+    return call(helpline.SUBMIT_SURVEY, call_id=str(conversation_id), rating=given["rating"],
+                comment=given["comment"])
 
 
 @bp.get("/handovers")

@@ -43,3 +43,8 @@ WaitingChats = helpline.WaitingChats  # the helpline service's answer, passed th
 
 class HandoverRequest(StrictSchema):
     queue = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(QUEUES))
+
+
+class ChatSurvey(StrictSchema):
+    rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
