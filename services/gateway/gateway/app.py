@@ -7,6 +7,7 @@ from flask import Flask, g, request
 
 from gateway import blueprints, errors, openapi
 from gateway.chatbot import Chatbot
+from gateway.chatbot.limits import SlidingWindowLimit
 from gateway.rpc import RpcPool
 from portal_shared.config import Config
 from portal_shared.logging import configure_logging
@@ -23,6 +24,7 @@ def create_app(config: Config | None = None, rpc_pool: RpcPool | None = None) ->
     app.extensions["rpc"] = rpc_pool or RpcPool(
         config.nameko_config(), size=int(_threads()), timeout=config.rpc_timeout_seconds)
     app.extensions["chatbot"] = Chatbot(config.knowledge_base_dir)
+    app.extensions["chatbot_limit"] = SlidingWindowLimit()
     for blueprint in (*blueprints.ALWAYS, openapi.bp):
         app.register_blueprint(blueprint)
     if config.dev_tools_enabled:

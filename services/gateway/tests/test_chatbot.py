@@ -149,3 +149,21 @@ def test_the_chatbot_is_in_the_openapi_document(client):
     paths = client.get("/api/openapi.json").get_json()["paths"]
     assert "post" in paths["/api/v1/chatbot/messages"]
     assert "/api/v1/chatbot/handovers" in paths
+
+
+def test_one_client_may_not_flood_the_chat(client, app):
+    from gateway.chatbot.limits import SlidingWindowLimit
+
+    app.extensions["chatbot_limit"] = SlidingWindowLimit(limit=2)
+    assert [ask(client, "pit").status_code for _ in range(3)] == [200, 200, 429]
+    refused = ask(client, "pit", **{"Accept-Language": "en"})
+    assert refused.headers["Retry-After"] == "60"
+    assert refused.get_json()["error"]["message"].startswith("Too many messages")
+
+
+def test_the_limit_frees_up_as_the_window_slides():
+    from gateway.chatbot.limits import SlidingWindowLimit
+
+    limit = SlidingWindowLimit(limit=1, window_seconds=60)
+    assert limit.allow("a", now=0) and not limit.allow("a", now=59) and limit.allow("b", now=59)
+    assert limit.allow("a", now=60)

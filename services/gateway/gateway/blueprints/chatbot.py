@@ -13,6 +13,7 @@ from gateway.chatbot.scope import GENERAL_QUEUE
 from gateway.i18n import language, translate
 from portal_shared.contracts import helpline
 from portal_shared.contracts.base import load_or_fail
+from portal_shared.errors import TooManyAttempts
 
 bp = Blueprint("chatbot", __name__, url_prefix="/api/v1/chatbot")
 
@@ -24,8 +25,10 @@ def chatbot() -> Chatbot:
 @bp.post("/messages")
 @documented("Ask the chatbot. Without `conversation_id` a new conversation starts. The reply "
             "cites the knowledge-base entry it used, or hands the conversation over to a "
-            "consultants' queue.", body=ChatMessage, response=ChatReply, errors=(400, 404))
+            "consultants' queue.", body=ChatMessage, response=ChatReply, errors=(400, 404, 429))
 def post_message():
+    if not current_app.extensions["chatbot_limit"].allow(request.remote_addr or "unknown"):
+        raise TooManyAttempts("chatbot.too_many_messages", retry_after=60)
     message = load_or_fail(ChatMessage(), json_body())
     question = message["text"]
     if message["conversation_id"] is None:

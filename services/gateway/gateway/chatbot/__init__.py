@@ -18,6 +18,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "chatbot.handover.requested": (
         "Przekazuję rozmowę konsultantowi. Odpowie tutaj, gdy tylko będzie dostępny.",
         "I am passing the conversation to a consultant, who will answer here as soon as possible."),
+    "chatbot.too_many_messages": (
+        "Za dużo wiadomości w krótkim czasie. Odczekaj chwilę.",
+        "Too many messages in a short time. Please wait a moment."),
     "chatbot.waiting_for_consultant": (
         "Rozmowa czeka na konsultanta; Twoja wiadomość zostanie mu przekazana.",
         "The conversation is waiting for a consultant, who will see your message."),
