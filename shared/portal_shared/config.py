@@ -12,6 +12,8 @@ from pathlib import Path
 # A development-only VAPID key (raw P-256, base64url); production must set VAPID_PRIVATE_KEY.
 DEV_VAPID_PRIVATE_KEY = "T_qm0M6scmW9v48-CqBdK59FvQgPUJz1Oofx59MvWfw"
 SERVICES = ("identity", "ledger", "declarations", "notifications")
+SERVICES = ("identity", "ledger", "declarations", "notifications", "helpline")
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("development", "test", "demo", "production")
 REPO_CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
@@ -105,6 +107,11 @@ class Config:
     trusted_proxies: int = field(default_factory=lambda: env_int("TRUSTED_PROXIES", 0))
     # The office's editable content (FAQ, articles, legal acts, forms, rates).
     content_dir: str = field(default_factory=lambda: env("CONTENT_DIR", str(REPO_CONTENT_DIR)))
+    # Shared with the telephony platform: it signs the voicebot's webhook requests with it.
+    ivr_webhook_secret: str = field(default_factory=lambda: env("IVR_WEBHOOK_SECRET", "dev-only-ivr-secret"))
+    # The FAQ and "ABC of taxes" Markdown files the portal shows and the chatbot answers from.
+    knowledge_base_dir: Path = field(default_factory=lambda: Path(
+        env("KNOWLEDGE_BASE_DIR", str(REPOSITORY_ROOT / "content"))))
 
     def __post_init__(self):
         if self.environment not in ENVIRONMENTS:
@@ -115,6 +122,8 @@ class Config:
             raise ValueError("P24_CRC and P24_API_KEY must be set in production")
         if self.is_production and self.vapid_private_key == DEV_VAPID_PRIVATE_KEY:
             raise ValueError("VAPID_PRIVATE_KEY must be set in production")
+        if self.is_production and self.ivr_webhook_secret.startswith("dev-only"):
+            raise ValueError("IVR_WEBHOOK_SECRET must be set in production")
 
     @property
     def is_production(self) -> bool:

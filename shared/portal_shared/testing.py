@@ -216,6 +216,7 @@ PRODUCTION_SECRETS = {
     "SECRET_KEY": "a-production-secret",
     "P24_CRC": "a-production-p24-crc",
     "P24_API_KEY": "a-production-p24-api-key",
+    "IVR_WEBHOOK_SECRET": "a-production-ivr-secret",
     "VAPID_PRIVATE_KEY": "HiCUU8wnpbao0qhz7lgqvN1GmOI4IuTRRwaiJZkc-yU",  # a throw-away test key
 }
 

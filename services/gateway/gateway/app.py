@@ -8,6 +8,8 @@ from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import blueprints, errors, idempotency, limits, openapi, security, web
+from gateway.chatbot import Chatbot
+from gateway.chatbot.limits import SlidingWindowLimit
 from gateway.content import ContentLibrary
 from gateway.rpc import RpcPool
 from portal_shared.config import Config
@@ -36,6 +38,8 @@ def create_app(config: Config | None = None, rpc_pool: RpcPool | None = None) ->
     limits.init_app(app, config)
     app.before_request(idempotency.before_request)
     app.after_request(idempotency.after_request)
+    app.extensions["chatbot"] = Chatbot(config.knowledge_base_dir)
+    app.extensions["chatbot_limit"] = SlidingWindowLimit()
     for blueprint in (*blueprints.ALWAYS, openapi.bp):
         app.register_blueprint(blueprint)
     if config.dev_tools_enabled:

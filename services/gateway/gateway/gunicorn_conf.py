@@ -8,3 +8,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = 30
 graceful_timeout = 10
 accesslog = None  # the app logs each request as JSON with its request id
+
+
+def post_worker_init(worker):
+    """Build the chatbot's index while the worker already serves other requests (it takes
+    seconds: simplemma's dictionaries); a chat request meanwhile waits for it."""
+    import threading
+
+    threading.Thread(target=worker.wsgi.extensions["chatbot"].languages, daemon=True,
+                     name="chatbot-warm-up").start()

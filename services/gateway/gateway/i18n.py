@@ -3,7 +3,8 @@ import re
 
 from flask import request
 
-from portal_shared.contracts import declarations, identity, ledger, notifications
+from gateway import chatbot
+from portal_shared.contracts import declarations, helpline, identity, ledger, notifications
 from portal_shared.messages import COMMON_MESSAGES
 
 LANGUAGES = ("pl", "en")
@@ -34,6 +35,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **ledger.MESSAGES,
     **notifications.MESSAGES,
     **declarations.MESSAGES,
+    **chatbot.MESSAGES,
+    **helpline.MESSAGES,
+    "ivr.signature_invalid": ("Nieprawidłowy podpis żądania.", "Invalid request signature."),
 }
 
 

@@ -51,3 +51,13 @@ def make_app(redis_prefix, rpc):
 @pytest.fixture
 def client(make_app):
     return make_app().test_client()
+
+
+@pytest.fixture(scope="session")
+def chatbot():
+    """One chatbot per run: its lemmatiser dictionary takes seconds to load."""
+    from gateway.chatbot import Chatbot
+
+    bot = Chatbot(Config().knowledge_base_dir)
+    bot.languages()
+    return bot

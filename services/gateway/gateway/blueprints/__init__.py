@@ -4,10 +4,12 @@ from gateway.blueprints import (
     account,
     authentication,
     callbacks,
+    chatbot,
     declarations,
     dev,
     devices,
     health,
+    ivr,
     ledger,
     mandates,
     notification_settings,
@@ -18,5 +20,5 @@ from gateway.blueprints import (
 
 ALWAYS = (registration.bp, sessions.bp, health.bp, account.bp, devices.bp, authentication.bp, telepin.bp,
           mandates.bp, ledger.bp, callbacks.bp, notification_settings.bp,
-          declarations.bp)
+          declarations.bp, chatbot.bp, ivr.bp)
 DEVELOPMENT = (dev.bp,)

@@ -1,0 +1,1 @@
+"""Helpline service: the contact centre's own data (queues, contacts, surveys)."""
