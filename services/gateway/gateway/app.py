@@ -5,7 +5,7 @@ import uuid
 import structlog
 from flask import Flask, g, request
 
-from gateway import blueprints, errors, openapi
+from gateway import blueprints, errors, metrics, openapi
 from gateway.rpc import RpcPool
 from portal_shared.config import Config
 from portal_shared.logging import configure_logging
@@ -27,6 +27,7 @@ def create_app(config: Config | None = None, rpc_pool: RpcPool | None = None) ->
         for blueprint in blueprints.DEVELOPMENT:
             app.register_blueprint(blueprint)
     errors.register(app)
+    app.before_request(metrics.start_timer)
     app.before_request(_bind_request_id)
     app.after_request(_finish_response)
     return app
@@ -51,5 +52,6 @@ def _finish_response(response):
     response.headers.setdefault("Cache-Control", "no-store")
     log.info("http_request", method=request.method, path=request.path,
              status=response.status_code)
+    metrics.observe(response)
     structlog.contextvars.unbind_contextvars("request_id")
     return response

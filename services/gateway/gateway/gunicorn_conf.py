@@ -8,3 +8,19 @@ threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = 30
 graceful_timeout = 10
 accesslog = None  # the app logs each request as JSON with its request id
+
+
+def when_ready(server):
+    """Prometheus metrics of all workers on OPS_HTTP_PORT (Kubernetes and compose set it)."""
+    from gateway import metrics
+
+    port = int(os.environ.get("OPS_HTTP_PORT", "0"))
+    if port and metrics.multiprocess_enabled():
+        metrics.serve_multiprocess(port)
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -81,15 +81,16 @@ def http_handler(inbox: Inbox):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Local SMTP sink with an HTTP API.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
     parser.add_argument("--smtp-port", type=int, default=1025)
     parser.add_argument("--http-port", type=int, default=1080)
     args = parser.parse_args(argv)
     inbox = Inbox()
-    controller = Controller(SmtpHandler(inbox), hostname="127.0.0.1", port=args.smtp_port)
+    controller = Controller(SmtpHandler(inbox), hostname=args.host, port=args.smtp_port)
     controller.start()
-    http = ThreadingHTTPServer(("127.0.0.1", args.http_port), http_handler(inbox))
+    http = ThreadingHTTPServer((args.host, args.http_port), http_handler(inbox))
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=http.shutdown).start())
-    print(f"mail sink: smtp://127.0.0.1:{args.smtp_port} http://127.0.0.1:{args.http_port}/messages",
+    print(f"mail sink: smtp://{args.host}:{args.smtp_port} http://{args.host}:{args.http_port}/messages",
           flush=True)
     try:
         http.serve_forever()
