@@ -160,3 +160,13 @@ def test_compose_file_follows_the_compose_specification(compose):
     assert compose["services"]["migrate"]["restart"] == "no"
     for name in WORKLOADS:
         assert compose["services"][name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_the_dashboard_plots_only_metrics_the_code_exports():
+    dashboard = json.loads((ROOT / "deploy/grafana/portal-dashboard.json").read_text())
+    plotted = {name for panel in dashboard["panels"] for target in panel["targets"]
+               for name in re.findall(r"\b(portal_[a-z_]+?)(?:_bucket)?\b[{\[)]", target["expr"])}
+    exported = "".join((ROOT / path).read_text() for path in (
+        "shared/portal_shared/observability.py", "services/gateway/gateway/metrics.py"))
+    assert plotted and all(f'"{name}"' in exported for name in plotted), plotted
+    assert len({panel["id"] for panel in dashboard["panels"]}) == len(dashboard["panels"])
