@@ -170,3 +170,26 @@ def test_the_dashboard_plots_only_metrics_the_code_exports():
         "shared/portal_shared/observability.py", "services/gateway/gateway/metrics.py"))
     assert plotted and all(f'"{name}"' in exported for name in plotted), plotted
     assert len({panel["id"] for panel in dashboard["panels"]}) == len(dashboard["panels"])
+
+
+def declared_queues(service: str) -> set[str]:
+    """The queues a service's nameko entrypoints consume (as nameko names them)."""
+    from nameko.events import EventHandler
+    from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+
+    from portal_shared.runner import service_class
+
+    queues = {f"rpc-{service}"}
+    for name, method in vars(service_class(service)).items():
+        for entrypoint in getattr(method, ENTRYPOINT_EXTENSIONS_ATTR, ()):
+            if isinstance(entrypoint, EventHandler):
+                queues.add(f"evt-{entrypoint.source_service}-{entrypoint.event_type}--{service}.{name}")
+    return queues
+
+
+def test_queue_depth_autoscaling_watches_queues_the_services_consume(rendered):
+    for scaled in of_kind(rendered["prod"], "ScaledObject").values():
+        service = scaled["spec"]["scaleTargetRef"]["name"]
+        for trigger in scaled["spec"]["triggers"]:
+            if trigger["type"] == "rabbitmq":
+                assert trigger["metadata"]["queueName"] in declared_queues(service), service
