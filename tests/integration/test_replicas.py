@@ -120,11 +120,13 @@ def cluster(tmp_path_factory):
             port = free_port()
             system.ops_ports.append(port)
             system.spawn(f"services-{replica}", [str(BIN / "portal-run"), *SERVICES], OPS_HTTP_PORT=str(port))
-        gateway_port = free_port()
+        gateway_port, system.gateway_ops_port = free_port(), free_port()
         system.gateway = f"http://127.0.0.1:{gateway_port}"
         system.spawn("gateway", [str(BIN / "gunicorn"), "-c", "python:gateway.gunicorn_conf",
                                  "gateway.app:create_app()"],
-                     GATEWAY_BIND=f"127.0.0.1:{gateway_port}", GUNICORN_WORKERS="1", GUNICORN_THREADS="4")
+                     GATEWAY_BIND=f"127.0.0.1:{gateway_port}", GUNICORN_WORKERS="2", GUNICORN_THREADS="4",
+                     OPS_HTTP_PORT=str(system.gateway_ops_port),
+                     PROMETHEUS_MULTIPROC_DIR=str(tmp_path_factory.mktemp("gateway-metrics")))
         for port in system.ops_ports:
             wait_until(lambda port=port: ready(f"http://127.0.0.1:{port}/readyz"), 60, "replica ready")
         wait_for_port(gateway_port, 30)
@@ -243,3 +245,16 @@ def test_one_request_is_followed_through_three_services_by_its_request_id(cluste
         return found if {"gateway", "identity", "notifications"} <= found else None
 
     assert wait_until(services_that_logged_it, 10, "log lines of the three services")
+
+
+def test_the_gateway_exports_the_sum_of_its_workers_metrics(cluster):
+    def registrations_counted() -> float:
+        text = requests.get(f"http://127.0.0.1:{cluster.gateway_ops_port}/metrics", timeout=5).text
+        return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                   if line.startswith("portal_http_requests_total{")
+                   and 'route="/api/v1/registrations"' in line and 'status="201"' in line)
+
+    before = registrations_counted()
+    register(cluster, 300)
+    register(cluster, 301)
+    assert registrations_counted() == before + 2
