@@ -8,6 +8,7 @@ through the other), and one request can be followed through three services by it
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -61,12 +62,12 @@ class Cluster:
         self.env, self.logs = env, logs
         self.ops_ports: list[int] = []
         self.gateway = ""
-        self.processes: list[subprocess.Popen] = []
+        self.processes: dict[str, subprocess.Popen] = {}
 
     def spawn(self, name: str, command: list[str], **extra_env) -> None:
         log = open(self.logs / f"{name}.log", "w")  # noqa: SIM115  closed with the process
-        self.processes.append(subprocess.Popen(command, env={**self.env, **extra_env},
-                                               stdout=log, stderr=subprocess.STDOUT))
+        self.processes[name] = subprocess.Popen(command, env={**self.env, **extra_env},
+                                                stdout=log, stderr=subprocess.STDOUT)
 
     def counter(self, replica: int, name: str, **labels) -> float:
         text = requests.get(f"http://127.0.0.1:{self.ops_ports[replica]}/metrics", timeout=5).text
@@ -86,9 +87,10 @@ class Cluster:
         return lines
 
     def stop(self) -> None:
-        for process in self.processes:
-            process.terminate()
-        for process in self.processes:
+        for name, process in self.processes.items():
+            # gunicorn's SIGTERM waits for idle keep-alive connections; SIGQUIT does not
+            process.send_signal(signal.SIGQUIT if name == "gateway" else signal.SIGTERM)
+        for process in self.processes.values():
             try:
                 process.wait(15)
             except subprocess.TimeoutExpired:
