@@ -193,3 +193,22 @@ def test_queue_depth_autoscaling_watches_queues_the_services_consume(rendered):
         for trigger in scaled["spec"]["triggers"]:
             if trigger["type"] == "rabbitmq":
                 assert trigger["metadata"]["queueName"] in declared_queues(service), service
+
+
+def test_every_process_runs_a_command_the_image_has_as_a_non_root_user(compose):
+    import tomllib
+
+    from portal_shared.config import SERVICES
+
+    scripts = tomllib.loads((ROOT / "shared/pyproject.toml").read_text())["project"]["scripts"]
+    gateway_deps = tomllib.loads((ROOT / "services/gateway/pyproject.toml").read_text())["project"]["dependencies"]
+    available = {*scripts, "python"} | ({"gunicorn"} if any(d.startswith("gunicorn") for d in gateway_deps) else set())
+    for name, service in compose["services"].items():
+        if "build" in service:
+            command = service["command"]
+            assert command[0] in available, name
+            if command[0] == "portal-run":
+                assert set(command[1:]) <= set(SERVICES), name
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    [user] = re.findall(r"^USER (\S+)$", dockerfile, re.MULTILINE)
+    assert user.split(":")[0] not in ("0", "root")
