@@ -18,6 +18,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     if _configured:
         return
     _configured = True
+
     def add_service(_logger, _method, event_dict):
         # A processor, not a context variable: request threads (gunicorn's gthread) and green
         # threads start with empty context variables, and their lines must name the service too.
