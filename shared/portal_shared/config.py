@@ -36,6 +36,12 @@ def database_url(service: str) -> str:
                f"postgresql+psycopg2://postgres@127.0.0.1:5432/portal_{service}")
 
 
+def services_dir() -> Path:
+    """Where `services/<name>/migrations` live: the source tree, or `PORTAL_SERVICES_DIR` in an image
+    where the packages are installed as wheels."""
+    return Path(env("PORTAL_SERVICES_DIR", str(Path(__file__).resolve().parents[2] / "services")))
+
+
 @dataclass(frozen=True)
 class Config:
     environment: str = field(default_factory=lambda: env("PORTAL_ENV", "development"))
@@ -112,10 +118,16 @@ class Config:
     # The FAQ and "ABC of taxes" Markdown files the portal shows and the chatbot answers from.
     knowledge_base_dir: Path = field(default_factory=lambda: Path(
         env("KNOWLEDGE_BASE_DIR", str(REPOSITORY_ROOT / "content"))))
+    # "quorum" on a clustered broker (replicated queues); "classic" for one local broker.
+    amqp_queue_type: str = field(default_factory=lambda: env("AMQP_QUEUE_TYPE", "classic"))
+    # The process's own HTTP port for /metrics, /livez and /readyz (0: none, as in tests).
+    ops_http_port: int = field(default_factory=lambda: env_int("OPS_HTTP_PORT", 0))
 
     def __post_init__(self):
         if self.environment not in ENVIRONMENTS:
             raise ValueError(f"PORTAL_ENV must be one of {ENVIRONMENTS}, not {self.environment!r}")
+        if self.amqp_queue_type not in ("classic", "quorum"):
+            raise ValueError(f"AMQP_QUEUE_TYPE must be classic or quorum, not {self.amqp_queue_type!r}")
         if self.is_production and self.secret_key.startswith("dev-only"):
             raise ValueError("SECRET_KEY must be set in production")
         if self.is_production and (self.p24_crc.startswith("dev-only") or self.p24_api_key.startswith("dev-only")):
@@ -155,4 +167,5 @@ class Config:
             "max_workers": self.max_workers,
             "serializer": "json",
             "PARENT_CALLS_TRACKED": 10,
+            "QUEUE_TYPE": self.amqp_queue_type,
         }

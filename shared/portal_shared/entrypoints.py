@@ -2,6 +2,10 @@
 
 Services write `@rpc_method(contract)` and `@handles(event_contract)` instead of nameko's bare
 `@rpc` and `@event_handler`. The service's `Database` dependency must be named `db`.
+
+Their queues are declared with the broker queue type the config names (`AMQP_QUEUE_TYPE`):
+RabbitMQ fixes a queue's type when it is declared (a policy cannot change it), so on a
+clustered broker the services' durable queues are declared as replicated quorum queues here.
 """
 import functools
 import hashlib
@@ -9,11 +13,41 @@ import json
 
 import eventlet
 import structlog
-from nameko.events import event_handler
-from nameko.rpc import rpc
+from nameko.events import EventHandler
+from nameko.rpc import Rpc, RpcConsumer
 
 from portal_shared.contracts.base import Event, RpcMethod
 from portal_shared.errors import EXPECTED_ERRORS, ValidationFailed
+
+
+def _apply_queue_type(queue, config: dict) -> None:
+    """Quorum queues must be durable and neither exclusive nor auto-deleted: others stay classic."""
+    if config.get("QUEUE_TYPE", "classic") == "quorum" and queue.durable and not (
+            queue.exclusive or queue.auto_delete):
+        queue.queue_arguments = {**(queue.queue_arguments or {}), "x-queue-type": "quorum"}
+
+
+class TypedRpcConsumer(RpcConsumer):
+    """nameko's RPC consumer, declaring `rpc-<service>` with the configured queue type.
+    It takes the place of nameko's own (same sharing key): one consumer per queue."""
+
+    @property
+    def sharing_key(self):
+        return RpcConsumer
+
+    def setup(self):
+        super().setup()
+        _apply_queue_type(self.queue, self.container.config)
+
+
+class TypedRpc(Rpc):
+    rpc_consumer = TypedRpcConsumer()
+
+
+class TypedEventHandler(EventHandler):
+    def setup(self):
+        super().setup()
+        _apply_queue_type(self.queue, self.container.config)
 
 
 def rpc_method(contract: RpcMethod):
@@ -25,7 +59,7 @@ def rpc_method(contract: RpcMethod):
             if db is not None:
                 db.commit()
             return contract.dump_result(result)
-        return rpc(expected_exceptions=EXPECTED_ERRORS)(entrypoint)
+        return TypedRpc.decorator(expected_exceptions=EXPECTED_ERRORS)(entrypoint)
     return decorate
 
 
@@ -72,7 +106,7 @@ def handles(event: Event):
             return consume(self, wire_payload, retries=True)
 
         entrypoint.replay = lambda self, wire_payload: consume(self, wire_payload, retries=False)
-        return event_handler(event.source, event.name, requeue_on_error=True)(entrypoint)
+        return TypedEventHandler.decorator(event.source, event.name, requeue_on_error=True)(entrypoint)
     return decorate
 
 

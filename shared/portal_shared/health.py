@@ -1,12 +1,16 @@
-"""The health RPC every service answers: the database reachable, the outbox draining."""
+"""The health RPC every service answers (the database reachable, the outbox draining), and the
+Prometheus metrics every service has: both come with the `HealthCheck` mixin."""
 import sqlalchemy as sa
 
 from portal_shared.contracts.common import health
 from portal_shared.entrypoints import rpc_method
+from portal_shared.observability import Metrics
 
 
 class HealthCheck:
     """Mix into a service class that has `name` and a `Database` dependency named `db`."""
+
+    metrics = Metrics()
 
     @rpc_method(health("any"))
     def health(self):

@@ -18,8 +18,16 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     if _configured:
         return
     _configured = True
+
+    def add_service(_logger, _method, event_dict):
+        # A processor, not a context variable: request threads (gunicorn's gthread) and green
+        # threads start with empty context variables, and their lines must name the service too.
+        event_dict.setdefault("service", service)
+        return event_dict
+
     shared_processors = [
         structlog.contextvars.merge_contextvars,
+        add_service,
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
@@ -30,7 +38,6 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=True,
     )
-    structlog.contextvars.bind_contextvars(service=service)
     # Library logs (nameko, kombu) go through the same JSON renderer.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(

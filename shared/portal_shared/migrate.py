@@ -1,15 +1,12 @@
 """`portal-migrate <service>|all`: create the service's database if missing and migrate to head."""
 import argparse
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy.engine import make_url
 
-from portal_shared.config import SERVICES, database_url
-
-SERVICES_DIR = Path(__file__).resolve().parents[2] / "services"
+from portal_shared.config import SERVICES, database_url, services_dir
 
 
 def ensure_database(url: str) -> None:
@@ -33,7 +30,7 @@ def drop_database(url: str) -> None:
 
 def alembic_config(service: str, url: str) -> AlembicConfig:
     config = AlembicConfig()
-    config.set_main_option("script_location", str(SERVICES_DIR / service / "migrations"))
+    config.set_main_option("script_location", str(services_dir() / service / "migrations"))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 

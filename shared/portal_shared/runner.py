@@ -18,6 +18,7 @@ from nameko.cli.run import run  # noqa: E402
 
 from portal_shared.config import SERVICES, Config  # noqa: E402
 from portal_shared.logging import configure_logging  # noqa: E402
+from portal_shared.observability import serve_ops_http  # noqa: E402
 
 
 def service_class(name: str):
@@ -30,6 +31,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     config = Config()
     configure_logging("+".join(args.services), config.log_level)
+    if config.ops_http_port:
+        serve_ops_http(config.ops_http_port, config.amqp_uri)
     run([service_class(name) for name in args.services], config.nameko_config())
 
 

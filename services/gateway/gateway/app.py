@@ -7,7 +7,7 @@ import structlog
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import blueprints, errors, idempotency, limits, openapi, security, web
+from gateway import blueprints, errors, idempotency, limits, metrics, openapi, security, web
 from gateway.chatbot import Chatbot
 from gateway.chatbot.limits import SlidingWindowLimit
 from gateway.content import ContentLibrary
@@ -33,6 +33,7 @@ def create_app(config: Config | None = None, rpc_pool: RpcPool | None = None) ->
         redis.Redis.from_url(config.redis_url, socket_timeout=2, socket_connect_timeout=2),
         config.redis_key_prefix)
     app.extensions["content"] = ContentLibrary(config.content_dir)
+    app.before_request(metrics.start_timer)
     app.before_request(_bind_request_id)
     security.init_app(app, config)
     limits.init_app(app, config)
@@ -67,5 +68,6 @@ def _finish_response(response):
     response.headers.setdefault("Cache-Control", "no-store")
     log.info("http_request", method=request.method, path=request.path,
              status=response.status_code)
+    metrics.observe(response)
     structlog.contextvars.unbind_contextvars("request_id")
     return response

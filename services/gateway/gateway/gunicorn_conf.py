@@ -17,3 +17,19 @@ def post_worker_init(worker):
 
     threading.Thread(target=worker.wsgi.extensions["chatbot"].languages, daemon=True,
                      name="chatbot-warm-up").start()
+
+
+def when_ready(server):
+    """Prometheus metrics of all workers on OPS_HTTP_PORT (Kubernetes and compose set it)."""
+    from gateway import metrics
+
+    port = int(os.environ.get("OPS_HTTP_PORT", "0"))
+    if port and metrics.multiprocess_enabled():
+        metrics.serve_multiprocess(port)
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

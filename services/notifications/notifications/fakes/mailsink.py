@@ -137,6 +137,7 @@ def security(args) -> dict:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Local SMTP sink with an HTTP API.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
     parser.add_argument("--smtp-port", type=int, default=1025)
     parser.add_argument("--http-port", type=int, default=1080)
     parser.add_argument("--keep-bodies", choices=("yes", "no"), default="yes")
@@ -146,11 +147,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     inbox = Inbox(keep_bodies=args.keep_bodies == "yes")
     smtp = SmtpHandler(inbox)
-    controller = Controller(smtp, hostname="127.0.0.1", port=args.smtp_port, **security(args))
+    controller = Controller(smtp, hostname=args.host, port=args.smtp_port, **security(args))
     controller.start()
-    http = ThreadingHTTPServer(("127.0.0.1", args.http_port), http_handler(inbox, smtp))
+    http = ThreadingHTTPServer((args.host, args.http_port), http_handler(inbox, smtp))
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=http.shutdown).start())
-    print(f"mail sink: smtp://127.0.0.1:{args.smtp_port} http://127.0.0.1:{args.http_port}/messages",
+    print(f"mail sink: smtp://{args.host}:{args.smtp_port} http://{args.host}:{args.http_port}/messages",
           flush=True)
     try:
         http.serve_forever()
