@@ -1,0 +1,92 @@
+"""Chaos scenario on what main has: registrations (identity) and their verification e-mails
+(notifications), with both services killed at random moments.
+
+Promises checked:
+- every registration answered 201 has exactly one account;
+- every account has exactly one verification e-mail (none lost, none sent twice);
+- no e-mail goes to an address without an account (nothing sent for a rolled-back change).
+A registration that timed out (503 while identity was dead) may still have been committed when
+identity came back and took the request from its queue: it then must obey the same promises.
+"""
+import random
+
+from chaos import Report, Scenario, System
+from helpers import registration
+
+
+def pesel_for(number: int) -> str:
+    """A valid, distinct PESEL per number (born 1950-1999, serial from the number)."""
+    rng = random.Random(number)
+    digits = f"{rng.randint(50, 99):02d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{number % 10000:04d}"
+    weights = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
+    check = (10 - sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 10) % 10
+    return digits + str(check)
+
+
+class RegistrationScenario(Scenario):
+    services = ("identity", "notifications")
+    kill_targets = ("identity", "notifications")
+
+    def __init__(self, run_tag: str):
+        self.run_tag = run_tag
+
+    def drive_one(self, client, number: int) -> dict:
+        login = f"chaos{self.run_tag}{number}"
+        record = {"login": login, "email": f"{login}@example.pl", "status": None}
+        try:
+            form = self._form(client, number, login, record["email"])
+            if form is None:
+                record["status"] = "no_captcha"
+                return record
+            response = client.post("/api/v1/registrations", json=form)
+            record["status"] = response.status_code
+            record["body"] = response.get_json()
+        except Exception as exc:  # the gateway must not raise; if it does, it is a finding
+            record["status"] = f"raised {exc!r}"
+        return record
+
+    def _form(self, client, number, login, email, tries: int = 20) -> dict | None:
+        for _ in range(tries):  # a real browser asks again when the service is restarting
+            try:
+                form = registration(client, login=login, email=email, pesel=pesel_for(number))
+                return form
+            except (KeyError, TypeError):
+                continue
+        return None
+
+    def check(self, system: System, records: list[dict], report: Report) -> None:
+        accounts = {}
+        for login, email in system.query("identity", "SELECT login, email FROM accounts"):
+            accounts.setdefault(login, []).append(email)
+        mails = {}
+        for message in system.mail_sink.messages():
+            for rcpt in message["rcpt_to"]:
+                mails[rcpt] = mails.get(rcpt, 0) + 1
+        accepted = [r for r in records if r["status"] == 201]
+        report.accepted = len(accepted)
+        report.notes["errors_5xx"] = sum(1 for r in records if isinstance(r["status"], int)
+                                         and r["status"] >= 500 and r["status"] != 503)
+        report.notes["raised"] = sum(1 for r in records if str(r["status"]).startswith("raised"))
+        refused = sorted({r["body"]["error"]["code"] for r in records
+                          if r["status"] == 400 and isinstance(r.get("body"), dict)})
+        report.notes["refused_400"] = ",".join(refused) or "none"
+        report.notes["unavailable_503"] = sum(1 for r in records if r["status"] == 503)
+        report.notes["committed_after_timeout"] = sum(
+            1 for r in records if r["status"] == 503 and r["login"] in accounts)
+        report.notes["stuck_unsent"] = system.query(
+            "notifications", "SELECT count(*) FROM messages WHERE status <> 'sent'")[0][0]
+        for record in accepted:
+            if record["login"] not in accounts:
+                report.lost.append(("account", record["login"]))
+        for login, emails in accounts.items():
+            if len(emails) > 1:
+                report.duplicated.append(("account", login))
+            sent = mails.get(emails[0], 0)
+            if sent == 0:
+                report.lost.append(("email", emails[0]))
+            elif sent > 1:
+                report.duplicated.append(("email", emails[0]))
+        known = {email for emails in accounts.values() for email in emails}
+        for rcpt in mails:
+            if rcpt not in known:
+                report.duplicated.append(("email_without_account", rcpt))
