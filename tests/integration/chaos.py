@@ -38,12 +38,14 @@ class Report:
     kills: int = 0
     lost: list = field(default_factory=list)
     duplicated: list = field(default_factory=list)
+    stranded: list = field(default_factory=list)  # kept but not delivered (awaiting a resend)
     notes: dict = field(default_factory=dict)
 
     def summary(self) -> str:
         extra = " ".join(f"{k}={v}" for k, v in self.notes.items())
         return (f"kills={self.kills} requests={self.requests} accepted={self.accepted} "
-                f"lost={len(self.lost)} duplicated={len(self.duplicated)} {extra}").strip()
+                f"lost={len(self.lost)} duplicated={len(self.duplicated)} stranded={len(self.stranded)} "
+                f"{extra}").strip()
 
 
 class ServiceProcess:
@@ -184,53 +186,107 @@ class Scenario:
         raise NotImplementedError
 
 
+class CheckedClient:
+    """The gateway's test client, noting every answer that breaks the API's promise under
+    faults: a 5xx other than 503, or an error body not in the documented shape."""
+
+    def __init__(self, client, violations: list):
+        self.client = client
+        self.violations = violations
+
+    def __getattr__(self, verb):
+        def request(*args, **kwargs):
+            response = getattr(self.client, verb)(*args, **kwargs)
+            body = response.get_json(silent=True)
+            if response.status_code >= 500 and (response.status_code != 503 or not (
+                    isinstance(body, dict) and body.get("error", {}).get("code") == "service_unavailable")):
+                self.violations.append((verb, args[0] if args else "", response.status_code, body))
+            return response
+        return request
+
+
+class Traffic:
+    """Workers driving the scenario through the gateway until the block ends."""
+
+    def __init__(self, scenario: Scenario, system: System, workers: int = 2):
+        self.scenario = scenario
+        self.system = system
+        self.records: list[dict] = []
+        self.violations: list = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._numbers = iter(range(10**9))
+        self._threads = [threading.Thread(target=self._drive, daemon=True) for _ in range(workers)]
+
+    def _drive(self):
+        client = CheckedClient(self.system.gateway.test_client(), self.violations)
+        while not self._stop.is_set():
+            with self._lock:
+                number = next(self._numbers)
+            record = self.scenario.drive_one(client, number)
+            with self._lock:
+                self.records.append(record)
+
+    def wait_for(self, predicate, timeout: float = 60.0) -> None:
+        """Until `predicate(records)` holds (e.g. the traffic saw the outage or the recovery)."""
+        deadline = time.monotonic() + timeout
+        while not predicate(list(self.records)):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"traffic never reached the expected state; last {self.records[-3:]}")
+            time.sleep(0.1)
+
+    def __enter__(self):
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(60)
+
+
+def check(scenario: Scenario, system: System, traffic: Traffic, report: Report | None = None) -> Report:
+    """Wait for the system to settle (redeliveries, the outbox), then check the invariants."""
+    report = report or Report()
+    report.requests = len(traffic.records)
+    report.notes["bad_responses"] = len(traffic.violations)
+    _settle(scenario, system, traffic.records, report)
+    return report
+
+
 def run(scenario: Scenario, *, kills: int, seed: int, system: System | None = None,
         pause: tuple[float, float] = (0.3, 1.5), workers: int = 2, log=print) -> Report:
     """Drive the workload while killing; stop after `kills` kills; settle; check."""
     rng = random.Random(seed)
     report = Report()
-    records: list[dict] = []
-    lock = threading.Lock()
-    stop = threading.Event()
-    counter = iter(range(10**9))
-
-    def drive():
-        client = system.gateway.test_client()
-        while not stop.is_set():
-            with lock:
-                number = next(counter)
-            record = scenario.drive_one(client, number)
-            with lock:
-                records.append(record)
-
+    restart_seconds = []
     with _system_or(system, scenario) as running:
-        system = running
-        drivers = [threading.Thread(target=drive, daemon=True) for _ in range(workers)]
-        for thread in drivers:
-            thread.start()
-        for _ in range(kills):
-            time.sleep(rng.uniform(*pause))
-            target = rng.choice(scenario.kill_targets)
-            system.restart(target)
-            report.kills += 1
-            if report.kills % 10 == 0:
-                log(f"  {report.kills} kills, {len(records)} requests")
-        time.sleep(pause[1])  # some work after the last restart too
-        stop.set()
-        for thread in drivers:
-            thread.join(60)
-        report.requests = len(records)
-        _settle(scenario, system, records, report)
+        with Traffic(scenario, running, workers) as traffic:
+            for _ in range(kills):
+                time.sleep(rng.uniform(*pause))
+                restart_seconds.append(running.restart(rng.choice(scenario.kill_targets)))
+                report.kills += 1
+                if report.kills % 10 == 0:
+                    log(f"  {report.kills} kills, {len(traffic.records)} requests")
+            time.sleep(pause[1])  # some work after the last restart too
+        report.notes["max_restart_s"] = round(max(restart_seconds, default=0), 1)
+        check(scenario, running, traffic, report)
     return report
 
 
-def _settle(scenario, system, records, report) -> None:
-    """Redeliveries and the outbox finish in their own time: check until clean or out of time."""
+def _settle(scenario, system, records, report, quiet_seconds: float = 5.0) -> None:
+    """Redeliveries and the outbox finish in their own time: check until clean, or until the
+    findings stop changing for `quiet_seconds` (what is left then stays), or out of time."""
     deadline = time.monotonic() + SETTLE_SECONDS
+    last, unchanged_since = None, time.monotonic()
     while True:
-        report.lost, report.duplicated = [], []
+        report.lost, report.duplicated, report.stranded = [], [], []
         scenario.check(system, records, report)
-        if (not report.lost and not report.duplicated) or time.monotonic() > deadline:
+        findings = (report.lost, report.duplicated, report.stranded)
+        if findings != last:
+            last, unchanged_since = findings, time.monotonic()
+        if not any(findings) or time.monotonic() > min(deadline, unchanged_since + quiet_seconds):
             return
         time.sleep(0.5)
 
