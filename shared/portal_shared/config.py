@@ -43,6 +43,10 @@ class Config:
     smtp_password: str = field(default_factory=lambda: env("SMTP_PASSWORD", ""))
     smtp_starttls: bool = field(default_factory=lambda: env_bool("SMTP_STARTTLS", False))
     mail_from: str = field(default_factory=lambda: env("MAIL_FROM", "Portal Podatnika <no-reply@portal.example>"))
+    # Taxpayers' sessions end after this long without a request, and at the latest this long
+    # after sign-in, whatever the activity (identity checks both on every request).
+    session_idle_minutes: int = field(default_factory=lambda: env_int("SESSION_IDLE_MINUTES", 30))
+    session_absolute_minutes: int = field(default_factory=lambda: env_int("SESSION_ABSOLUTE_MINUTES", 12 * 60))
     mailsink_api_url: str = field(default_factory=lambda: env("MAILSINK_API_URL", "http://127.0.0.1:1080"))
 
     def __post_init__(self):
