@@ -12,6 +12,7 @@ gateway and return what was promised, and make `check()` compare that with the d
 """
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -170,6 +171,8 @@ class System:
             for server in (self.rabbit, self.postgres):
                 if server:
                     server.remove()
+        if not os.environ.get("CHAOS_KEEP_LOGS"):  # set it to read the services' logs afterwards
+            shutil.rmtree(self.log_dir, ignore_errors=True)
 
 
 class Scenario:
