@@ -22,7 +22,8 @@ def test_a_poison_event_is_dead_lettered_shown_to_staff_replayable_and_blocks_no
     event_dispatcher(nameko_config)(event.source, event.name, poison)
 
     # the queue is not blocked: the next registration's e-mail still arrives
-    client.post("/api/v1/registrations", json=registration(client))
+    registered = client.post("/api/v1/registrations", json=registration(client))
+    assert registered.status_code == 201, registered.get_json()
     system.wait_for("anna.kowalska@example.pl")
 
     [dead] = failed_events("notifications")(rpc, actor=admin)

@@ -95,3 +95,24 @@ def test_production_cookies_are_host_only_secure_httponly_and_strict(gateway_app
     assert production.get("/api/v1/me", base_url="https://portal.example").status_code == 200
     assert production.delete("/api/v1/sessions/current", base_url="https://portal.example").status_code == 204
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401  # ended on the server
+
+
+def test_a_cross_site_form_cannot_change_anything_with_the_cookie(client, taxpayer):
+    """What a hostile page can send with the victim's cookie (SameSite aside): simple requests,
+    i.e. form or text/plain bodies, no custom headers. Every change needs a JSON body, and
+    anything else needs a CORS preflight the API never grants."""
+    assert client.post("/api/v1/sessions", json=taxpayer).status_code == 201  # the cookie is set
+    forged_json = '{"language": "en", "consent_e_correspondence": false}'
+    for body, content_type in ((forged_json, "text/plain"),
+                               ("language=en&consent_e_correspondence=false", "application/x-www-form-urlencoded")):
+        changed = client.patch("/api/v1/me", data=body, content_type=content_type,
+                               headers={"Origin": "https://evil.example"})
+        assert changed.status_code == 400 and changed.get_json()["error"]["fields"] == {
+            "_body": ["Treść żądania musi być obiektem JSON."]}
+        device = client.post("/api/v1/devices", data=body, content_type=content_type)
+        assert device.status_code == 400
+    me = client.get("/api/v1/me").get_json()
+    assert me["language"] == "pl" and me["consent_e_correspondence"] is True
+    preflight = client.options("/api/v1/me", headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "PATCH"})
+    assert "Access-Control-Allow-Origin" not in preflight.headers
