@@ -44,8 +44,8 @@ OPERATIONS = [
 
 
 @pytest.fixture(scope="module")
-def matrix_context(service_containers, service_databases, rpc):
-    service_containers(*SERVICES)
+def matrix_context(system, service_databases, rpc):
+    # `system`, not bare containers: started first, notifications would keep the default SMTP port
     bootstrap_staff.create_admin("matrix.admin", "Ewa Administratorka", PASSWORD, service_databases.url("identity"))
     admin = identity.STAFF_LOGIN(rpc, login="matrix.admin", password=PASSWORD, client_address=None)["actor"]
     actors = {"admin": admin}
