@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PACKAGES := shared services/identity services/ledger services/declarations services/notifications services/helpline services/gateway staff
 STAMP := $(VENV)/.installed
 
-.PHONY: up test lint infra lock clean
+.PHONY: up test chaos lint infra lock clean
 
 up: $(STAMP) infra
 	$(BIN)/python scripts/up.py
@@ -15,6 +15,11 @@ test: $(STAMP) infra
 	$(BIN)/ruff check .
 	$(BIN)/bandit --quiet --recursive shared services --exclude '*/tests/*' --severity-level high
 	$(BIN)/python -m pytest
+
+# The long soak: 60 SIGKILLs at random moments on private PostgreSQL/RabbitMQ servers
+# (CHAOS_KILLS, CHAOS_SEED to change); prints kills, requests, lost and duplicated counts.
+chaos: $(STAMP)
+	$(BIN)/python scripts/chaos.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

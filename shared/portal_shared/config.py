@@ -58,6 +58,10 @@ class Config:
     smtp_starttls: bool = field(default_factory=lambda: env_bool("SMTP_STARTTLS", False))
     smtp_ca_file: str = field(default_factory=lambda: env("SMTP_CA_FILE", ""))  # a private CA, if any
     mail_from: str = field(default_factory=lambda: env("MAIL_FROM", "Portal Podatnika <no-reply@portal.example>"))
+    # Taxpayers' sessions end after this long without a request, and at the latest this long
+    # after sign-in, whatever the activity (identity checks both on every request).
+    session_idle_minutes: int = field(default_factory=lambda: env_int("SESSION_IDLE_MINUTES", 30))
+    session_absolute_minutes: int = field(default_factory=lambda: env_int("SESSION_ABSOLUTE_MINUTES", 12 * 60))
     mailsink_api_url: str = field(default_factory=lambda: env("MAILSINK_API_URL", "http://127.0.0.1:1080"))
     # Trusted profile: the national login node's SAML metadata (the local fake in development).
     login_node_metadata_url: str = field(default_factory=lambda: env(

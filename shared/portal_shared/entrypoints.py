@@ -11,13 +11,24 @@ import functools
 import hashlib
 import json
 
+import amqp.exceptions
 import eventlet
+import kombu.exceptions
+import sqlalchemy.exc
 import structlog
 from nameko.events import EventHandler
 from nameko.rpc import Rpc, RpcConsumer
 
 from portal_shared.contracts.base import Event, RpcMethod
-from portal_shared.errors import EXPECTED_ERRORS, ValidationFailed
+from portal_shared.errors import EXPECTED_ERRORS, ServiceUnavailable, ValidationFailed
+
+log = structlog.get_logger()
+
+# The database is away (restarting, failing over, connections cut): the caller hears
+# "unavailable, try again" (HTTP 503), not an internal error. The transaction did not commit,
+# or (a cut during COMMIT) its outcome is unknown, which a retry with the same key settles.
+DATABASE_AWAY = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
+BROKER_AWAY = (kombu.exceptions.OperationalError, amqp.exceptions.ConnectionError, OSError)
 
 
 def _apply_queue_type(queue, config: dict) -> None:
@@ -41,7 +52,18 @@ class TypedRpcConsumer(RpcConsumer):
 
 
 class TypedRpc(Rpc):
+    """nameko's RPC entrypoint on the typed queue, except that a reply which cannot be sent
+    because the broker is away (restarting) is logged and dropped. nameko lets that error kill
+    the whole container, so one reply in flight during a broker restart stopped the service for
+    good. The caller times out (a 503 at the gateway); the work itself committed before."""
     rpc_consumer = TypedRpcConsumer()
+
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except BROKER_AWAY as exc:
+            log.warning("rpc_reply_lost", method=self.method_name, error=repr(exc))
+            return result, exc_info
 
 
 class TypedEventHandler(EventHandler):
@@ -54,16 +76,19 @@ def rpc_method(contract: RpcMethod):
     def decorate(method):
         @functools.wraps(method, assigned=("__name__", "__doc__"))
         def entrypoint(self, **kwargs):
-            result = method(self, **contract.load_args(kwargs))
-            db = getattr(self, "db", None)
-            if db is not None:
-                db.commit()
+            try:
+                result = method(self, **contract.load_args(kwargs))
+                db = getattr(self, "db", None)
+                if db is not None:
+                    db.commit()
+            except DATABASE_AWAY as exc:
+                log.warning("database_unavailable", method=method.__name__, error=str(exc)[:500])
+                raise ServiceUnavailable() from exc
             return contract.dump_result(result)
-        return TypedRpc.decorator(expected_exceptions=EXPECTED_ERRORS)(entrypoint)
+        return TypedRpc.decorator(expected_exceptions=(*EXPECTED_ERRORS, ServiceUnavailable))(entrypoint)
     return decorate
 
 
-log = structlog.get_logger()
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = (0.2, 1.0, 3.0, 10.0)
 

@@ -47,6 +47,9 @@ class RpcClient:
             connect_timeout=5, heartbeat=0)
         self.connection.connect()
         self.channel = self.connection.channel()
+        # As nameko declares it: the gateway may start (or the broker come back empty) before
+        # any service, and binding to a missing exchange would fail every call until then.
+        self.channel.exchange_declare(RPC_EXCHANGE, "topic", durable=True, auto_delete=False)
         self.reply_queue, _, _ = self.channel.queue_declare(
             queue=f"rpc.reply-gateway-{uuid.uuid4()}", exclusive=True, auto_delete=True)
         self.channel.queue_bind(self.reply_queue, exchange=RPC_EXCHANGE, routing_key=self.reply_queue)
@@ -77,6 +80,17 @@ class RpcClient:
         if reply.get("error"):
             raise deserialize(reply["error"])
         return reply["result"]
+
+    def alive(self) -> bool:
+        """False when the broker closed the connection while the client sat idle in the pool
+        (a broker restart): reading the pending close frame (or the reset) says so."""
+        try:
+            self.connection.drain_events(timeout=0)
+        except TimeoutError:
+            return True
+        except (OSError, amqp.exceptions.AMQPError):
+            return False
+        return self.connection.connected
 
     def close(self) -> None:
         try:
@@ -115,10 +129,15 @@ class RpcPool:
         return result
 
     def _borrow(self) -> RpcClient:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            return RpcClient(self.amqp_uri)
+        """An idle client whose connection still stands, else a new one."""
+        while True:
+            try:
+                client = self._idle.get_nowait()
+            except queue.Empty:
+                return RpcClient(self.amqp_uri)
+            if client.alive():
+                return client
+            client.close()
 
     def close(self) -> None:
         while True:

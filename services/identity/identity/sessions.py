@@ -13,8 +13,13 @@ from identity.models import Account, Session
 from portal_shared.config import Config
 from portal_shared.errors import Forbidden, NotFound, TooManyAttempts, Unauthorized
 
-IDLE_TIMEOUT = timedelta(minutes=30)
-ABSOLUTE_TIMEOUT = timedelta(hours=12)
+
+def idle_timeout() -> timedelta:
+    return timedelta(minutes=Config().session_idle_minutes)
+
+
+def absolute_timeout() -> timedelta:
+    return timedelta(minutes=Config().session_absolute_minutes)
 
 
 def login(uow, login_name: str, password: str, client_address: str | None) -> dict:
@@ -73,7 +78,7 @@ def start_session(session, account: Account, client_address: str | None, device_
     now = datetime.now(UTC)
     token = tokens.url_token()
     new = Session(account_id=account.id, token_hash=tokens.digest(token), client_address=client_address,
-                  device_id=device_id, created_at=now, last_seen_at=now, expires_at=now + ABSOLUTE_TIMEOUT)
+                  device_id=device_id, created_at=now, last_seen_at=now, expires_at=now + absolute_timeout())
     session.add(new)
     return {"token": token, "expires_at": new.expires_at, "account": account}
 
@@ -94,7 +99,7 @@ def _live_session(session, token: str) -> Session:
     now = datetime.now(UTC)
     live = session.scalar(sa.select(Session).where(
         Session.token_hash == tokens.digest(token), Session.ended_at.is_(None),
-        Session.expires_at > now, Session.last_seen_at > now - IDLE_TIMEOUT))
+        Session.expires_at > now, Session.last_seen_at > now - idle_timeout()))
     if live is None:
         raise Unauthorized("session.invalid")
     return live
@@ -105,7 +110,7 @@ def live_sessions(session, account_id: str) -> list[Session]:
     now = datetime.now(UTC)
     return session.scalars(sa.select(Session).where(
         Session.account_id == account_id, Session.ended_at.is_(None), Session.expires_at > now,
-        Session.last_seen_at > now - IDLE_TIMEOUT).order_by(Session.created_at.desc())).all()
+        Session.last_seen_at > now - idle_timeout()).order_by(Session.created_at.desc())).all()
 
 
 def list_sessions(uow, token: str) -> list[dict]:
