@@ -13,7 +13,7 @@ up: $(STAMP) infra
 test: $(STAMP) infra
 	@scripts/browser.sh
 	$(BIN)/ruff check .
-	$(BIN)/bandit --quiet --recursive shared services --exclude '*/tests/*' --severity-level high
+	$(BIN)/bandit --quiet --recursive shared services staff --exclude '*/tests/*' --severity-level high
 	$(BIN)/python -m pytest
 
 # The long soak: 60 SIGKILLs at random moments on private PostgreSQL/RabbitMQ servers

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from helpers import registration
 
 from portal_shared.config import Config
+from portal_shared.testing import PRODUCTION_SECRETS
 
 PASSWORD = "Zimowy-Spacer7"
 
@@ -80,7 +81,8 @@ def test_the_timeouts_come_from_configuration(client, taxpayer, identity_db, mon
 def test_production_cookies_are_host_only_secure_httponly_and_strict(gateway_app, client, taxpayer):
     from gateway.app import create_app
 
-    production = create_app(Config(environment="production", secret_key="s" * 40),
+    secrets = {name.lower(): value for name, value in PRODUCTION_SECRETS.items()}
+    production = create_app(Config(environment="production", **secrets),
                             gateway_app.extensions["rpc"]).test_client()
     signed_in = production.post("/api/v1/sessions", json=taxpayer, base_url="https://portal.example")
     assert signed_in.status_code == 201

@@ -43,7 +43,8 @@ def make_app(redis_prefix, rpc):
     from gateway.app import create_app
 
     def make(**config):
-        settings = {"environment": "test", "redis_key_prefix": redis_prefix, **config}
+        settings = {"environment": "test", "redis_key_prefix": redis_prefix, "rate_limits_enabled": True,
+                    **config}
         return create_app(dataclasses.replace(Config(), **settings), rpc)
     return make
 

@@ -4,6 +4,7 @@ from helpline.models import Base
 from portal_shared.authz import require_role
 from portal_shared.contracts import helpline as contract
 from portal_shared.db import Database
+from portal_shared.dead_letters import DeadLetters
 from portal_shared.entrypoints import rpc_method
 from portal_shared.health import HealthCheck
 from portal_shared.logging import LoggingContext
@@ -11,7 +12,7 @@ from portal_shared.logging import LoggingContext
 REPORT_ROLES = ("consultant", "admin")
 
 
-class Service(HealthCheck):
+class Service(HealthCheck, DeadLetters):
     name = contract.SERVICE
 
     db = Database(contract.SERVICE, Base.metadata)

@@ -54,7 +54,7 @@ def nrb(number: str) -> str:
 
 def _environment(autoescape: bool) -> Environment:
     # Plain-text parts (subject, text, SMS, push) are not HTML; the HTML part is autoescaped.
-    env = Environment(loader=PackageLoader("notifications", "templates"), autoescape=autoescape,  # noqa: S701
+    env = Environment(loader=PackageLoader("notifications", "templates"), autoescape=autoescape,  # noqa: S701  # nosec B701
                       undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters.update(money=money, day=day, nrb=nrb, tax_name=_in_language(TAX_NAMES),
                        case_status=_in_language(CASE_STATUSES))
