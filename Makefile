@@ -35,9 +35,9 @@ $(STAMP): requirements.lock $(addsuffix /pyproject.toml,$(PACKAGES))
 
 # Re-pin every dependency after changing a pyproject.toml: `make lock`, then commit the lock.
 lock:
-	rm -rf /tmp/portal-lock-venv && $(PYTHON) -m venv /tmp/portal-lock-venv
-	/tmp/portal-lock-venv/bin/pip install --quiet $(addprefix -e ,$(PACKAGES)) -r requirements-dev.txt
-	/tmp/portal-lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	rm -rf $(CURDIR)/.lock-venv && $(PYTHON) -m venv $(CURDIR)/.lock-venv
+	$(CURDIR)/.lock-venv/bin/pip install --quiet $(addprefix -e ,$(PACKAGES)) -r requirements-dev.txt
+	$(CURDIR)/.lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
 clean:
 	rm -rf $(VENV)

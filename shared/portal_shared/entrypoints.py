@@ -113,6 +113,7 @@ def handles(event: Event):
                     return None
                 result = method(self, payload)
                 self.db.commit()
+                log.info("event_handled", event_type=event.name, event_id=event_id, handler=handler)
                 return result
             except Exception as exc:
                 give_up_after = MAX_ATTEMPTS if retries and not isinstance(exc, ValidationFailed) else 1

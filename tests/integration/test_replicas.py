@@ -186,7 +186,8 @@ def test_rpc_calls_are_shared_by_the_replicas(cluster):
 
 def test_each_event_is_published_once_and_handled_once_across_replicas(cluster):
     accounts = 10
-    before = [cluster.counter(r, "portal_events_handled_total", service="notifications") for r in range(REPLICAS)]
+    before = [cluster.counter(r, "portal_events_handled_total", service="notifications",
+                            event="email_verification_requested") for r in range(REPLICAS)]
     for serial in range(accounts):
         register(cluster, serial)
     for serial in range(accounts):
@@ -203,12 +204,15 @@ def test_each_event_is_published_once_and_handled_once_across_replicas(cluster):
     wait_until(lambda: scalar(identity, "SELECT count(*) FROM outbox_events WHERE published_at IS NULL") == 0,
                10, "republished")
     handled = wait_until(lambda: [
-        cluster.counter(r, "portal_events_handled_total", service="notifications") - before[r]
+        cluster.counter(r, "portal_events_handled_total", service="notifications",
+                            event="email_verification_requested") - before[r]
         for r in range(REPLICAS)] if sum(
-        cluster.counter(r, "portal_events_handled_total", service="notifications") - before[r]
+        cluster.counter(r, "portal_events_handled_total", service="notifications",
+                            event="email_verification_requested") - before[r]
         for r in range(REPLICAS)) == accounts + 1 else None, 10, "redelivery consumed")
     assert all(count > 0 for count in handled), handled  # both replicas took events
-    assert scalar(notifications, "SELECT count(*) FROM processed_events") == accounts
+    assert scalar(notifications, "SELECT count(*) FROM processed_events "
+                                 "WHERE event_type = 'email_verification_requested'") == accounts
     recipients = [m["rcpt_to"][0] for m in cluster.mail.messages() if m["rcpt_to"][0].startswith("replica")]
     assert sorted(recipients) == sorted({f"replica{serial}@example.pl" for serial in range(accounts)})
     identity.dispose()

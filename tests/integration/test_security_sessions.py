@@ -95,7 +95,11 @@ def test_production_cookies_are_host_only_secure_httponly_and_strict(gateway_app
     # the cookie alone authenticates in production, under its prefixed name only
     production.set_cookie("__Host-session", token, domain="portal.example", secure=True)
     assert production.get("/api/v1/me", base_url="https://portal.example").status_code == 200
-    assert production.delete("/api/v1/sessions/current", base_url="https://portal.example").status_code == 204
+    refused = production.delete("/api/v1/sessions/current", base_url="https://portal.example")
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "csrf_failed"  # cookie alone
+    csrf = production.get("/api/v1/csrf-token", base_url="https://portal.example").get_json()["csrf_token"]
+    assert production.delete("/api/v1/sessions/current", base_url="https://portal.example",
+                             headers={"X-CSRF-Token": csrf, "Referer": "https://portal.example/"}).status_code == 204
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401  # ended on the server
 
 
