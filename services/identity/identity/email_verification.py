@@ -8,13 +8,12 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from identity import audit, tokens
+from identity import audit, codes, tokens
 from identity.models import Account, EmailVerification
 from portal_shared.contracts import identity as contract
 from portal_shared.errors import NotFound, TooManyAttempts, ValidationFailed
 
 LIFETIME = timedelta(hours=24)
-MAX_WRONG_CODES = 5
 RESEND_INTERVAL = timedelta(seconds=60)
 MAX_SENDS_PER_DAY = 5
 
@@ -54,20 +53,8 @@ def resend(uow, account_id: str) -> None:
 
 
 def verify_code(uow, account_id: str, code: str) -> Account:
-    session = uow.session
-    verification = _open_verification(session, account_id)
-    if verification is None:
-        raise ValidationFailed({"code": ["code.expired"]})
-    if not tokens.matches(code, verification.code_hash):
-        verification.failed_attempts += 1
-        audit.record(session, "email_code_wrong", actor=str(account_id), subject=str(account_id),
-                     attempts=verification.failed_attempts)
-        if verification.failed_attempts >= MAX_WRONG_CODES:
-            verification.closed_at = datetime.now(UTC)
-            uow.commit()  # the void must stick although we answer with an error
-            raise ValidationFailed({"code": ["code.void_request_new"]})
-        uow.commit()
-        raise ValidationFailed({"code": ["code.wrong"]})
+    verification = _open_verification(uow.session, account_id)
+    codes.check(uow, verification, code, account_id, "email_code_wrong")
     return _complete(uow, verification)
 
 
