@@ -137,7 +137,7 @@ def main(argv=None) -> int:
     from nameko.containers import ServiceContainer
 
     from gateway.app import create_app
-    from gateway.rpc import RpcPool
+    from portal_shared.rpc_client import RpcPool
     from portal_shared.runner import service_class
     vhost = private_vhost()
     databases = ServiceDatabases()

@@ -1,7 +1,7 @@
 """Scenario 1 of the benchmark harness: the cost of the bus.
 
 Sequential round trips of an empty call: nameko RPC through the gateway's client
-(`gateway.rpc.RpcPool`, a pooled `ClusterRpcProxy`) versus a raw AMQP round trip with pika
+(`portal_shared.rpc_client.RpcPool`: one kept AMQP connection per slot) versus a raw AMQP round trip with pika
 and RabbitMQ's direct reply-to, on the same broker. Prints calls/s, p50/p95 and the ratio.
 
     .venv/bin/python bench/rpc_roundtrip.py [--calls 2000]
@@ -64,8 +64,8 @@ def timed(call, count: int) -> list[float]:
 
 
 def nameko_calls(count: int) -> list[float]:
-    from gateway.rpc import RpcPool
     from portal_shared.contracts.base import RpcMethod
+    from portal_shared.rpc_client import RpcPool
 
     pool = RpcPool({"AMQP_URI": AMQP, "serializer": "json"}, size=1, timeout=10)
     ping = RpcMethod("bench_echo", "ping")

@@ -126,7 +126,7 @@ class System:
 
     def _gateway(self):
         from gateway.app import create_app
-        from gateway.rpc import RpcPool
+        from portal_shared.rpc_client import RpcPool
 
         self.pool = RpcPool(self.nameko_config, size=6, timeout=self.rpc_timeout)
         return create_app(Config(environment="test", amqp_uri=self.rabbit.amqp_uri, log_level="WARNING"),

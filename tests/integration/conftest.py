@@ -46,7 +46,7 @@ def gateway_config(system):
 @pytest.fixture(scope="session")
 def gateway_app(gateway_config, nameko_config):
     from gateway.app import create_app
-    from gateway.rpc import RpcPool
+    from portal_shared.rpc_client import RpcPool
 
     pool = RpcPool(nameko_config, size=4, timeout=15)
     app = create_app(gateway_config, pool)

@@ -73,7 +73,7 @@ def test_the_audio_captcha_speaks_the_live_captcha_only(client):
 def test_a_vhost_with_no_services_gives_503_with_retry_after(gateway_config):
     """Nothing is stopped: the gateway is pointed at an empty virtual host instead."""
     from gateway.app import create_app
-    from gateway.rpc import RpcPool
+    from portal_shared.rpc_client import RpcPool
 
     vhost = f"test-{RUN_ID}-empty"
     api = RABBIT_API.rstrip("/")

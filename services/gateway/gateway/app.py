@@ -11,9 +11,9 @@ from gateway import blueprints, errors, idempotency, limits, metrics, openapi, s
 from gateway.chatbot import Chatbot
 from gateway.chatbot.limits import SlidingWindowLimit
 from gateway.content import ContentLibrary
-from gateway.rpc import RpcPool
 from portal_shared.config import Config
 from portal_shared.logging import configure_logging
+from portal_shared.rpc_client import RpcPool
 
 log = structlog.get_logger()
 

@@ -36,7 +36,7 @@ def private_config(amqp_uri):
 def gateway_url(private_config):
     """The gateway served over real HTTP (the SMS operator calls it back), on the private vhost."""
     from gateway.app import create_app
-    from gateway.rpc import RpcPool
+    from portal_shared.rpc_client import RpcPool
 
     port = free_port()
     pool = RpcPool(private_config, size=2, timeout=15)
