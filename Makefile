@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGES := shared services/identity services/ledger services/declarations services/notifications services/helpline services/gateway staff
+PACKAGES := shared services/identity services/ledger services/declarations services/notifications services/gateway staff
 STAMP := $(VENV)/.installed
 
 .PHONY: up test chaos lint infra lock clean

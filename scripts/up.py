@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-SERVICES = ("identity", "ledger", "declarations", "notifications", "helpline")
+SERVICES = ("identity", "ledger", "declarations", "notifications")
 
 
 def run_step(*command: str) -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 # A development-only VAPID key (raw P-256, base64url); production must set VAPID_PRIVATE_KEY.
 DEV_VAPID_PRIVATE_KEY = "T_qm0M6scmW9v48-CqBdK59FvQgPUJz1Oofx59MvWfw"
 SERVICES = ("identity", "ledger", "declarations", "notifications")
-SERVICES = ("identity", "ledger", "declarations", "notifications", "helpline")
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("development", "test", "demo", "production")
 REPO_CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"

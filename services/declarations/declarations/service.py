@@ -7,10 +7,12 @@ from nameko.timer import timer
 from declarations import attachments, cases, drafts, formdefs, letters, submissions, upo
 from declarations import pdf as pdfs
 from declarations.dependencies import OfficeKeys, TrustedProfile
+from declarations.helpline import chats, contacts, reports
 from declarations.models import Base, Declaration, Upo
 from portal_shared import authz
 from portal_shared.config import Config
 from portal_shared.contracts import declarations as contract
+from portal_shared.contracts import helpline
 from portal_shared.contracts import identity as identity_contract
 from portal_shared.db import Database
 from portal_shared.dead_letters import DeadLetters
@@ -20,6 +22,7 @@ from portal_shared.health import HealthCheck
 from portal_shared.logging import LoggingContext
 
 HOUSEKEEPING_SECONDS = 600
+HELPLINE_STAFF = ("consultant", "admin")  # who reads queue figures, surveys and waiting chats
 
 
 def _file(filename: str, media_type: str, content: bytes) -> dict:
@@ -259,11 +262,53 @@ class Service(HealthCheck, DeadLetters):
         authz.require_role(actor, "tax_officer")
         case = cases.by_id(self.db.session, case_id)
         declaration = self.db.session.get(Declaration, case.declaration_id)
-        contacts = identity_contract.CONTACTS(self, subjects=[declaration.submitter_pesel]) \
+        known_contacts = identity_contract.CONTACTS(self, subjects=[declaration.submitter_pesel]) \
             if declaration.submitter_pesel else []
-        consent = any(c["account_id"] == case.account_id and c["consent_e_correspondence"] for c in contacts)
+        consent = any(c["account_id"] == case.account_id and c["consent_e_correspondence"] for c in known_contacts)
         return letters.view(letters.send(self.db, case, str(actor["account_id"]), subject_line, body, consent),
                             with_body=True)
+
+    # --- the helpline: contacts in queues, surveys, chat transcripts ----------------------------
+    @rpc_method(helpline.ROUTE_CONTACT)
+    def route_contact(self, call_id, queue, routed_by, channel):
+        contact = contacts.route(self.db.session, call_id, queue, routed_by, channel)
+        self.log.info("contact_routed", call_id=call_id, queue=queue, routed_by=routed_by)
+        return contacts.view(contact)
+
+    @rpc_method(helpline.CONTACT_ANSWERED)
+    def contact_answered(self, call_id):
+        return contacts.view(contacts.answered(self.db.session, call_id))
+
+    @rpc_method(helpline.CONTACT_ENDED)
+    def contact_ended(self, call_id):
+        return contacts.view(contacts.ended(self.db.session, call_id))
+
+    @rpc_method(helpline.SUBMIT_SURVEY)
+    def submit_survey(self, call_id, rating, comment):
+        return reports.submit_survey(self.db.session, call_id, rating, comment)
+
+    @rpc_method(helpline.QUEUE_STATISTICS)
+    def queue_statistics(self, actor, since, until, queue):
+        authz.require_role(actor, *HELPLINE_STAFF)
+        return reports.queue_statistics(self.db.session, since, until, queue)
+
+    @rpc_method(helpline.SURVEY_REPORT)
+    def survey_report(self, actor, since, until, queue):
+        authz.require_role(actor, *HELPLINE_STAFF)
+        return reports.survey_report(self.db.session, since, until, queue)
+
+    @rpc_method(helpline.CHAT_APPEND)
+    def chat_append(self, conversation_id, lang, lines):
+        return chats.append(self.db.session, str(conversation_id), lang, lines)
+
+    @rpc_method(helpline.CHAT_CONVERSATION)
+    def chat_conversation(self, conversation_id):
+        return chats.find(self.db.session, str(conversation_id))
+
+    @rpc_method(helpline.WAITING_CHATS)
+    def waiting_chats(self, actor, queue):
+        authz.require_role(actor, *HELPLINE_STAFF)
+        return {"conversations": chats.waiting(self.db.session, queue)}
 
     # --- housekeeping and events ------------------------------------------------------------
     @rpc_method(contract.RUN_HOUSEKEEPING)

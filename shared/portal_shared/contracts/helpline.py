@@ -1,21 +1,21 @@
-"""Contract of the helpline service: contacts (calls and chat hand-overs) waiting in thematic
-queues, their outcome, the satisfaction survey after each contact, and the reports on them.
+"""The helpline part of the declarations service's contract: contacts (calls and chat hand-overs)
+waiting in thematic queues, their outcome, the satisfaction survey after each contact, the reports on
+them and chatbot transcripts. A helpline contact is correspondence with the office, so the
+declarations service (cases and letters) owns it; the module stays separate because the gateway's
+IVR adapter and chatbot need only this part.
 
 The telephony platform's IVR talks to the gateway's IVR adapter, which routes a call here by its
 DTMF choice or by the intent of what the caller said (the chatbot's classifier)."""
 from marshmallow import fields, validate
 
 from portal_shared.contracts.base import RpcMethod, StrictSchema
-from portal_shared.contracts.common import health
+from portal_shared.contracts.declarations import SERVICE
 from portal_shared.contracts.identity import Actor
 
-SERVICE = "helpline"
 QUEUES = ("pit", "vat", "local_taxes", "payments", "eservices")
 ROUTED_BY = ("dtmf", "intent", "fallback", "chatbot")
 CHANNELS = ("phone", "chat")
 STATES = ("waiting", "answered", "abandoned", "completed")
-
-HEALTH = health(SERVICE)
 
 CALL_ID = validate.Length(min=1, max=64)  # the platform's call id (or a chat conversation id)
 

@@ -1,6 +1,6 @@
 """The helpline chatbot (seed 003): questions in, answers citing the knowledge base out, or a
 hand-over to a consultants' queue with the conversation. The transcript and the hand-over live
-in the helpline service, so any gateway worker can continue a conversation."""
+in the declarations service, so any gateway worker can continue a conversation."""
 import uuid
 
 from flask import Blueprint, current_app, g, request
@@ -77,7 +77,7 @@ def rate_conversation(conversation_id):
 
 @bp.get("/handovers")
 @documented("Conversations handed over and waiting for a consultant, oldest first, with their "
-            "transcripts (consultants; the helpline service checks the role). `?queue=` filters.",
+            "transcripts (consultants; the declarations service checks the role). `?queue=` filters.",
             response=WaitingChats, auth=True, errors=(401, 403))
 @login_required
 def list_handovers():

@@ -38,7 +38,7 @@ class ChatReply(StrictSchema):
     handover = fields.Nested(HandoverRef, allow_none=True)
 
 
-WaitingChats = helpline.WaitingChats  # the helpline service's answer, passed through
+WaitingChats = helpline.WaitingChats  # the declarations service's answer, passed through
 
 
 class HandoverRequest(StrictSchema):

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from helpline.models import ChatConversation, ChatLine, Contact
+from declarations.models import ChatConversation, ChatLine
+from declarations.models import HelplineContact as Contact
 from portal_shared.errors import NotFound
 
 MAX_LINES = 100  # a transcript, not a log: later lines are not kept

@@ -5,7 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from helpline.models import Contact, SurveyResponse
+from declarations.models import HelplineContact as Contact
+from declarations.models import SurveyResponse
 from portal_shared.contracts.helpline import QUEUES
 from portal_shared.errors import Conflict, NotFound, ValidationFailed
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from helpline.models import Contact
+from declarations.models import HelplineContact as Contact
 from portal_shared.errors import Conflict, NotFound
 
 

@@ -1,4 +1,4 @@
-"""The helpline service against real RabbitMQ and PostgreSQL: contacts through their queue,
+"""The helpline (in the declarations service) against real RabbitMQ and PostgreSQL: contacts through their queue,
 the survey, and the reports staff read."""
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -16,7 +16,7 @@ TAXPAYER = {"account_id": str(uuid.uuid4()), "level": "authenticated", "roles": 
 def service(service_containers, nameko_config):
     from nameko.standalone.rpc import ClusterRpcProxy
 
-    service_containers("helpline")
+    service_containers("declarations")
     with ClusterRpcProxy(nameko_config, timeout=15) as proxy:
         yield proxy
 

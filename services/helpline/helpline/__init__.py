@@ -1,1 +1,0 @@
-"""Helpline service: the contact centre's own data (queues, contacts, surveys)."""
