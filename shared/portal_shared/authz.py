@@ -40,3 +40,20 @@ def forbid_demo(actor: dict) -> None:
     does may reach other people or shared state: payments, submissions, messages, mandates."""
     if actor.get("demo"):
         raise Forbidden("demo.read_only")
+
+
+def require_staff_view(identity_rpc, actor: dict, subject: str, verification_id: str | None) -> str:
+    """Staff reading a taxpayer's data: a tax officer may; a consultant only for a caller who
+    proved who they are (phone + telePIN) and only within that caller's mandates. Returns how."""
+    roles = set(actor.get("roles") or ())
+    if "tax_officer" in roles:
+        return "tax_officer"
+    if "consultant" not in roles:
+        raise Forbidden("role.required")
+    if verification_id is None:
+        raise Forbidden("caller.not_verified")
+    access = identity.CALLER_ACCESS(identity_rpc, consultant_account_id=str(actor["account_id"]),
+                                    verification_id=str(verification_id), subject=subject)
+    if not access["allowed"]:
+        raise Forbidden("caller.not_verified")
+    return f"caller:{access['caller_account_id']}"

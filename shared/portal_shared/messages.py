@@ -60,4 +60,7 @@ COMMON_MESSAGES: dict[str, tuple[str, str]] = {
     "upload.archive_nested": ("Archiwum nie może zawierać innych archiwów.",
                               "The archive may not contain other archives."),
     "role.required": ("Ta operacja wymaga innej roli pracownika.", "This action needs another staff role."),
+    "caller.not_verified": ("Najpierw potwierdź tożsamość rozmówcy (telefon i telePIN) albo wybierz mocodawcę, "
+                            "za którego rozmówca może pytać.",
+                            "Identify the caller first (phone and telePIN), or pick a principal they may ask for."),
 }

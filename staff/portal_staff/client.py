@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 
 from portal_shared.config import Config
-from portal_shared.contracts import identity
+from portal_shared.contracts import declarations, identity, ledger
 from portal_shared.contracts.base import RpcMethod
-from portal_shared.errors import Unauthorized
+from portal_shared.errors import Forbidden, Unauthorized
 from portal_shared.rpc_client import RpcPool
 
 
@@ -64,3 +64,32 @@ class StaffClient:
     def call(self, method: RpcMethod, **kwargs):
         """Call `method` with the signed-in member as `actor`."""
         return self.raw(method, actor=self.actor(), **kwargs)
+
+    # --- composed look-ups: each service checks the member and audits its own part ------------
+    def find_taxpayers(self, pesel=None, nip=None, name=None, account_number=None) -> list[dict]:
+        """The individual account number is ledger's: it names the PESEL or NIP to look for."""
+        if account_number:
+            owner = self.call(ledger.FIND_TAX_ACCOUNT, account_number=account_number)["subject"]
+            pesel, nip = (owner, nip) if len(owner) == 11 else (pesel, owner)
+        return self.call(identity.FIND_TAXPAYERS, pesel=pesel, nip=nip, name=name)
+
+    def taxpayer_card(self, account_id: str) -> dict:
+        record = self.call(identity.TAXPAYER_RECORD, account_id=account_id)
+        return {**record, **self._subject_data(record["account"]["pesel"], None)}
+
+    def caller_card(self, phone: str, telepin: str | None, on_behalf_of: str | None = None) -> dict:
+        """Without a telePIN the consultant gives general information only (seed 003)."""
+        if not telepin:
+            return {"identified": False, "general_information_only": True}
+        caller = self.call(identity.IDENTIFY_CALLER, phone=phone, telepin=telepin)
+        subject = on_behalf_of or caller["pesel"]
+        if on_behalf_of and on_behalf_of not in {p["principal"] for p in caller["principals"]}:
+            raise Forbidden("caller.not_verified")
+        return {"identified": True, "caller": caller, "on_behalf_of": on_behalf_of,
+                **self._subject_data(subject, caller["verification_id"])}
+
+    def _subject_data(self, subject: str, verification_id: str | None) -> dict:
+        money = self.call(ledger.STAFF_OVERVIEW, subject=subject, verification_id=verification_id)
+        records = self.call(declarations.SUBJECT_RECORDS, subject=subject, verification_id=verification_id)
+        return {"subject": subject, "ledger": money, "declarations": records["declarations"],
+                "cases": records["cases"]}

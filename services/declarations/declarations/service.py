@@ -1,6 +1,7 @@
 """Entrypoints of the declarations service: each checks who may act, then calls a domain module."""
 import base64
 
+import sqlalchemy as sa
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
@@ -8,8 +9,8 @@ from declarations import attachments, cases, drafts, formdefs, letters, submissi
 from declarations import pdf as pdfs
 from declarations.dependencies import OfficeKeys, TrustedProfile
 from declarations.helpline import chats, contacts, reports
-from declarations.models import Base, Declaration, Upo
-from portal_shared import authz
+from declarations.models import Base, Case, Declaration, Upo
+from portal_shared import authz, staff_audit
 from portal_shared.config import Config
 from portal_shared.contracts import declarations as contract
 from portal_shared.contracts import helpline
@@ -20,6 +21,7 @@ from portal_shared.entrypoints import handles, rpc_method
 from portal_shared.errors import NotFound, ValidationFailed
 from portal_shared.health import HealthCheck
 from portal_shared.logging import LoggingContext
+from portal_shared.staff_audit import StaffAudit
 
 HOUSEKEEPING_SECONDS = 600
 HELPLINE_STAFF = ("consultant", "admin")  # who reads queue figures, surveys and waiting chats
@@ -29,7 +31,7 @@ def _file(filename: str, media_type: str, content: bytes) -> dict:
     return {"filename": filename, "media_type": media_type, "content_base64": base64.b64encode(content).decode()}
 
 
-class Service(HealthCheck, DeadLetters):
+class Service(HealthCheck, DeadLetters, StaffAudit):
     name = contract.SERVICE
 
     db = Database(contract.SERVICE, Base.metadata)
@@ -255,6 +257,8 @@ class Service(HealthCheck, DeadLetters):
         authz.require_role(actor, "tax_officer")
         case = cases.by_id(self.db.session, case_id, lock=True)
         cases.change_status(self.db, case, status, str(actor["account_id"]), note)
+        staff_audit.record(self.db.session, actor, "case_status_changed", case.subject, case_id=case.id,
+                           form_code=case.form_code, status=status)
         return self._case_view(case)
 
     @rpc_method(contract.SEND_LETTER)
@@ -265,8 +269,21 @@ class Service(HealthCheck, DeadLetters):
         known_contacts = identity_contract.CONTACTS(self, subjects=[declaration.submitter_pesel]) \
             if declaration.submitter_pesel else []
         consent = any(c["account_id"] == case.account_id and c["consent_e_correspondence"] for c in known_contacts)
-        return letters.view(letters.send(self.db, case, str(actor["account_id"]), subject_line, body, consent),
-                            with_body=True)
+        letter = letters.send(self.db, case, str(actor["account_id"]), subject_line, body, consent)
+        staff_audit.record(self.db.session, actor, "letter_sent", case.subject, case_id=case.id, letter_id=letter.id)
+        return letters.view(letter, with_body=True)
+
+    @rpc_method(contract.SUBJECT_RECORDS)
+    def subject_records(self, actor, language, subject, verification_id):
+        how = authz.require_staff_view(self, actor, subject, verification_id)
+        staff_audit.record(self.db.session, actor, "records_read", subject, allowed_by=how)
+        session = self.db.session
+        found = session.scalars(sa.select(Declaration).where(Declaration.subject == subject)
+                                .order_by(Declaration.received_at.desc())).all()
+        subject_cases = session.scalars(sa.select(Case).where(Case.subject == subject)
+                                        .order_by(Case.created_at.desc())).all()
+        return {"subject": subject, "declarations": [submissions.view(session, d) for d in found],
+                "cases": [self._case_view(case) for case in subject_cases]}
 
     # --- the helpline: contacts in queues, surveys, chat transcripts ----------------------------
     @rpc_method(helpline.ROUTE_CONTACT)

@@ -246,3 +246,17 @@ class SessionSubject(Base):
     session_id: Mapped[str] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
     subject: Mapped[str] = mapped_column(sa.String(11))
     set_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class CallerVerification(Base):
+    """A caller proved who they are to a consultant (phone + telePIN): for a short while that
+    consultant may read the caller's data and their principals' within the mandates' scopes.
+    Ledger and declarations ask identity before they show anything to a consultant."""
+    __tablename__ = "caller_verifications"
+
+    id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True, default=_uuid)
+    consultant_account_id: Mapped[str] = mapped_column(UUID(as_uuid=False), index=True)
+    caller_account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    subjects: Mapped[dict] = mapped_column(JSONB)  # PESEL or NIP -> scopes the consultant may use
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))

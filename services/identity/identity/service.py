@@ -6,12 +6,14 @@ from nameko.timer import timer
 from identity import (
     accounts,
     acting,
+    callers,
     captcha,
     devices,
     disputes,
     email_verification,
     in_person,
     levels,
+    lookup,
     mandates,
     password_reset,
     phone_verification,
@@ -248,6 +250,19 @@ class Service(HealthCheck, DeadLetters):
     @rpc_method(contract.IDENTIFY_CALLER)
     def identify_caller(self, actor, phone, telepin):
         return telepins.identify(self.db, actor, phone, telepin, source="helpline")
+
+    @rpc_method(contract.CALLER_ACCESS)
+    def caller_access(self, consultant_account_id, verification_id, subject):
+        return callers.access(self.db.session, consultant_account_id, verification_id, subject)
+
+    # --- staff look-ups ------------------------------------------------------------------
+    @rpc_method(contract.FIND_TAXPAYERS)
+    def find_taxpayers(self, actor, pesel, nip, name):
+        return lookup.find(self.db.session, actor, pesel, nip, name)
+
+    @rpc_method(contract.TAXPAYER_RECORD)
+    def taxpayer_record(self, actor, account_id):
+        return lookup.record(self.db.session, actor, str(account_id))
 
     # --- representation ------------------------------------------------------------------
     @rpc_method(contract.GRANT_MANDATE)

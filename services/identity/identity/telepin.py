@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from identity import audit, mandates, passwords
+from identity import audit, callers, mandates, passwords
 from identity.models import Account, TelePin
 from portal_shared.authz import require_role
 from portal_shared.errors import Forbidden, Unauthorized, ValidationFailed
@@ -102,9 +102,11 @@ def _identified(session, actor, account, usable, phone, source) -> dict:
             telepin.failed_attempts = 0
     audit.record(session, "telepin_try", actor=str(actor["account_id"]), subject=account.id,
                  source=source, outcome="identified", phone=phone)
+    principals = mandates.principals_of(session, account.id)
     return {"account_id": account.id, "first_name": account.first_name,
             "last_name": account.last_name, "pesel": account.pesel, "phone": account.phone,
-            "principals": mandates.principals_of(session, account.id)}
+            "principals": principals,
+            **callers.grant(session, str(actor["account_id"]), account, principals)}
 
 
 def _refuse(uow, actor, candidates, usable, phone, source):

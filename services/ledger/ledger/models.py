@@ -8,6 +8,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase
 
 from portal_shared.db import outbox_tables
+from portal_shared.staff_audit import staff_audit_table
 
 
 class Base(DeclarativeBase):
@@ -162,3 +163,4 @@ online_payments = sa.Table(
 )
 
 outbox_tables(metadata)
+staff_audit_table(metadata)

@@ -11,7 +11,7 @@ from ledger.accounts import subject_kind
 from ledger.clock import today
 from ledger.models import Base, installments, payments, tax_accounts
 from ledger.operator import Przelewy24
-from portal_shared import authz
+from portal_shared import authz, staff_audit
 from portal_shared.config import Config
 from portal_shared.contracts import declarations
 from portal_shared.contracts import identity as identity_contract
@@ -22,6 +22,7 @@ from portal_shared.entrypoints import handles, rpc_method
 from portal_shared.errors import NotFound, ValidationFailed
 from portal_shared.health import HealthCheck
 from portal_shared.logging import LoggingContext
+from portal_shared.staff_audit import StaffAudit
 
 TITLE_LABELS = {"property_tax": "P.NIERUCH.", "agricultural_tax": "P.ROLNY", "forest_tax": "P.LESNY",
                 "transport_tax": "P.SR.TRANSP.", "waste_fee": "OPL.ODPADY"}
@@ -33,7 +34,7 @@ def _posting(posted: postings.Posted) -> dict:
                              "reminder_id": a.reminder_id, "operation": "posting"} for a in posted.allocations]}
 
 
-class Service(HealthCheck, DeadLetters):
+class Service(HealthCheck, DeadLetters, StaffAudit):
     name = contract.SERVICE
 
     db = Database(contract.SERVICE, Base.metadata)
@@ -144,6 +145,25 @@ class Service(HealthCheck, DeadLetters):
                 for r in self.db.session.execute(query)]
 
     # --- staff ----------------------------------------------------------------------------
+    @rpc_method(contract.FIND_TAX_ACCOUNT)
+    def find_tax_account(self, actor, account_number):
+        """Whose individual account number this is (a tax officer at the desk, audited)."""
+        authz.require_role(actor, "tax_officer")
+        account = self.db.session.execute(sa.select(tax_accounts).where(
+            tax_accounts.c.account_number == account_number)).first()
+        if account is None:
+            raise NotFound("tax_account.not_found")
+        staff_audit.record(self.db.session, actor, "tax_account_found", account.subject,
+                           account_number=account_number)
+        return {"subject": account.subject, "tax_type": account.tax_type, "account_number": account_number}
+
+    @rpc_method(contract.STAFF_OVERVIEW)
+    def staff_overview(self, actor, subject, verification_id):
+        """The taxpayer card's money part: a tax officer, or a consultant for a verified caller."""
+        how = authz.require_staff_view(self, actor, subject, verification_id)
+        staff_audit.record(self.db.session, actor, "overview_read", subject, allowed_by=how)
+        return overview.overview(self.db.session, subject, today())
+
     @rpc_method(contract.POST_CASH_PAYMENT)
     def post_cash_payment(self, actor, idempotency_key, account_number, amount_grosze, paid_on, named_liability_id,
                           title):
@@ -157,6 +177,9 @@ class Service(HealthCheck, DeadLetters):
             source="cash_desk", tax_account_id=account.id, title=title,
             named_liability_id=str(named_liability_id) if named_liability_id else None)])[0]
         self._announce(posted, account.subject, amount_grosze, "cash_desk")
+        if not posted.duplicate:
+            staff_audit.record(self.db.session, actor, "cash_payment_posted", account.subject,
+                               payment_id=posted.payment_id, amount_grosze=amount_grosze)
         self.log.info("cash_payment_posted", payment_id=posted.payment_id, duplicate=posted.duplicate,
                       officer=str(actor["account_id"]))
         return _posting(posted)
@@ -170,6 +193,8 @@ class Service(HealthCheck, DeadLetters):
     def rebook_payment(self, actor, payment_id, target_liability_id):
         authz.require_role(actor, "tax_officer")
         result = self._rebook(str(payment_id), target_liability_id, "rebooking")
+        staff_audit.record(self.db.session, actor, "payment_rebooked", str(payment_id),
+                           target_liability_id=str(target_liability_id))
         self.log.info("payment_rebooked", payment_id=str(payment_id), officer=str(actor["account_id"]))
         return result
 

@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portal_shared.db import outbox_tables
+from portal_shared.staff_audit import staff_audit_table
 
 
 class Base(DeclarativeBase):
@@ -14,6 +15,7 @@ class Base(DeclarativeBase):
 
 
 outbox_tables(Base.metadata)
+staff_audit_table(Base.metadata)
 
 STATUSES = ("queued", "sending", "sent", "delivered", "failed")
 

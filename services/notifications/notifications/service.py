@@ -20,6 +20,7 @@ from notifications.deferral import retried_later
 from notifications.dependencies import COMPOSE_QUEUE, SEND_QUEUE, Channels, Requeue
 from notifications.models import Base, Message, Preferences, PushSubscription, new_id
 from notifications.sms_client import REPORT_STATUSES
+from portal_shared import staff_audit
 from portal_shared.authz import require_role
 from portal_shared.config import Config
 from portal_shared.contracts import declarations, identity, ledger
@@ -29,6 +30,7 @@ from portal_shared.dead_letters import DeadLetters
 from portal_shared.entrypoints import handles, rpc_method
 from portal_shared.health import HealthCheck
 from portal_shared.logging import LoggingContext
+from portal_shared.staff_audit import StaffAudit
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 REPLICA = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"  # who claimed a scheduler run
@@ -38,7 +40,7 @@ def local_time(moment: datetime) -> str:
     return moment.astimezone(WARSAW).strftime("%Y-%m-%d %H:%M")
 
 
-class Service(HealthCheck, DeadLetters):
+class Service(HealthCheck, DeadLetters, StaffAudit):
     name = contract.SERVICE
 
     db = Database(contract.SERVICE, Base.metadata)
@@ -237,6 +239,7 @@ class Service(HealthCheck, DeadLetters):
     def retry_message(self, actor, message_id):
         require_role(actor, *contract.STAFF_ROLES)
         message = staff.requeue_failed(self.db.session, str(message_id), str(actor["account_id"]))
+        staff_audit.record(self.db.session, actor, "message_retried", message.account_id, message_id=message.id)
         self.db.commit()
         self.send_queue.send([message.id])
         return message

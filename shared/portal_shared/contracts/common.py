@@ -60,3 +60,25 @@ def failed_events(service: str) -> RpcMethod:
 def replay_failed_event(service: str) -> RpcMethod:
     return RpcMethod(service, "replay_failed_event", FailedEventRef, FailedEvent,
                      summary="Staff (admin): run a dead-lettered event's handler again.")
+
+
+class StaffAuditQuery(StrictSchema):
+    actor = fields.Nested(Actor, required=True)
+    subject = fields.String(load_default=None, allow_none=True)
+    action = fields.String(load_default=None, allow_none=True)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class StaffAuditEntry(StrictSchema):
+    id = fields.Integer(required=True)
+    occurred_at = fields.AwareDateTime(required=True)
+    staff_account_id = fields.UUID(required=True)
+    roles = fields.List(fields.String(), required=True)
+    action = fields.String(required=True)
+    subject = fields.String(allow_none=True)
+    details = fields.Dict(required=True)
+
+
+def read_staff_audit(service: str) -> RpcMethod:
+    return RpcMethod(service, "read_staff_audit", StaffAuditQuery, StaffAuditEntry, many=True,
+                     summary="Staff (admin): what staff did with this service's data, newest first.")

@@ -431,6 +431,20 @@ CHANGE_CASE_STATUS = RpcMethod(SERVICE, "change_case_status", ChangeStatusArgs, 
                                summary="Staff (tax_officer): move a case to its next status.")
 SEND_LETTER = RpcMethod(SERVICE, "send_letter", SendLetterArgs, Letter,
                         summary="Staff (tax_officer): send a letter in a case.")
+class StaffSubjectArgs(ActorArgs):
+    subject = fields.String(required=True, validate=validate.Length(min=10, max=11))
+    verification_id = fields.UUID(load_default=None, allow_none=True)  # a consultant's verified caller
+
+
+class SubjectRecords(StrictSchema):
+    subject = fields.String(required=True)
+    declarations = fields.List(fields.Nested(Submission), required=True)
+    cases = fields.List(fields.Nested(CaseView), required=True)
+
+
+SUBJECT_RECORDS = RpcMethod(SERVICE, "subject_records", StaffSubjectArgs, SubjectRecords,
+                            summary="Staff: a taxpayer's declarations and cases, for a tax officer or for a "
+                                    "consultant within a verified caller's mandate (audited).")
 RUN_HOUSEKEEPING = RpcMethod(SERVICE, "run_housekeeping", result=Housekeeping,
                              summary="Expire abandoned drafts; deem unopened letters delivered.")
 

@@ -3,7 +3,7 @@ from marshmallow import fields, validate
 
 from portal_shared.contracts.base import Event, EventPayload, RpcMethod, StrictSchema
 from portal_shared.contracts.common import Actor, health  # noqa: F401  Actor is part of this contract
-from portal_shared.identifiers import Pesel, PolishMobile, PostalCode
+from portal_shared.identifiers import Nip, Pesel, PolishMobile, PostalCode
 
 STAFF_ROLES = ("consultant", "tax_officer", "admin")
 PLATFORMS = ("android", "ios", "web")
@@ -306,6 +306,9 @@ class Caller(StrictSchema):
     pesel = fields.String(required=True)
     phone = fields.String(required=True)
     principals = fields.List(fields.Nested(Principal), required=True)
+    # what ledger and declarations check before they show the consultant anything (30 minutes)
+    verification_id = fields.UUID(load_default=None, allow_none=True)
+    expires_at = fields.AwareDateTime(load_default=None, allow_none=True)
 
 
 class MandateGrantArgs(StaffCall):
@@ -806,3 +809,56 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Konto zostało uwierzytelnione numerem PESEL; nie można go usunąć w trybie sporu.",
         "The account proved its PESEL; it cannot be deleted as a dispute."),
 }
+
+
+# --- staff: finding a taxpayer, their record, what a verified caller lets a consultant see -----
+class TaxpayerSearch(StaffCall):
+    pesel = Pesel(load_default=None, allow_none=True)
+    nip = Nip(load_default=None, allow_none=True)
+    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=2, max=100))
+
+
+class FoundTaxpayer(StrictSchema):
+    account_id = fields.UUID(required=True)
+    pesel = fields.String(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    city = fields.String(required=True)
+    level = fields.String(required=True)
+
+
+class StaffAccountRef(StaffCall):
+    account_id = fields.UUID(required=True)
+
+
+class TaxpayerRecord(StrictSchema):
+    account = fields.Nested(Account, required=True)
+    authentications = fields.List(fields.Nested(AuthenticationRecord), required=True)
+    telepin = fields.Nested(TelePinStatus, required=True)
+    mandates = fields.Nested(AccountMandates, required=True)
+
+
+class CallerAccessQuery(StrictSchema):
+    consultant_account_id = fields.UUID(required=True)
+    verification_id = fields.UUID(required=True)
+    subject = TaxpayerId(required=True)
+
+
+class CallerAccess(StrictSchema):
+    allowed = fields.Boolean(required=True)
+    scopes = fields.List(fields.String(), required=True)
+    caller_account_id = fields.UUID(allow_none=True)
+
+
+FIND_TAXPAYERS = RpcMethod(SERVICE, "find_taxpayers", TaxpayerSearch, FoundTaxpayer, many=True,
+                           summary="Staff (tax_officer): accounts by PESEL, name, or the agents of a NIP (audited).")
+TAXPAYER_RECORD = RpcMethod(SERVICE, "taxpayer_record", StaffAccountRef, TaxpayerRecord,
+                            summary="Staff (tax_officer): registration data, authentications, telePIN, "
+                                    "mandates (audited).")
+CALLER_ACCESS = RpcMethod(SERVICE, "caller_access", CallerAccessQuery, CallerAccess,
+                          summary="For services: the scopes a consultant has on a subject by a live caller "
+                                  "verification.")
+
+MESSAGES.update({
+    "lookup.query_required": ("Podaj PESEL, NIP albo imię i nazwisko.", "Give a PESEL, a NIP or a name."),
+})

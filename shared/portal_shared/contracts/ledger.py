@@ -310,6 +310,26 @@ class ReminderRunResult(StrictSchema):
     issued = fields.Integer(required=True)
 
 
+class AccountNumberQuery(StrictSchema):
+    actor = fields.Nested(Actor, required=True)
+    account_number = fields.String(required=True, validate=validate.Regexp(r"^\d{26}$"))
+
+
+class AccountOwner(StrictSchema):
+    subject = fields.String(required=True)
+    tax_type = fields.String(required=True)
+    account_number = fields.String(required=True)
+
+
+class StaffSubjectQuery(SubjectQuery):
+    verification_id = fields.UUID(load_default=None, allow_none=True)  # a consultant's verified caller
+
+
+FIND_TAX_ACCOUNT = RpcMethod(SERVICE, "find_tax_account", AccountNumberQuery, AccountOwner,
+                             summary="Staff (tax_officer): whose individual account number this is (audited).")
+STAFF_OVERVIEW = RpcMethod(SERVICE, "staff_overview", StaffSubjectQuery, Overview,
+                           summary="Staff: a taxpayer's overview for a tax officer, or for a consultant "
+                                   "within a verified caller's mandate (audited).")
 POST_CASH_PAYMENT = RpcMethod(SERVICE, "post_cash_payment", CashPayment, Posting,
                               summary="Cash desk: post a payment to an individual account (tax_officer).")
 REBOOK_PAYMENT = RpcMethod(SERVICE, "rebook_payment", RebookArgs, Posting,
