@@ -12,14 +12,17 @@ import sqlalchemy as sa
 
 from identity import bootstrap_staff
 from portal_shared.config import SERVICES
-from portal_shared.contracts import identity
-from portal_shared.contracts.common import failed_events, replay_failed_event
+from portal_shared.contracts import declarations, identity, ledger, notifications
+from portal_shared.contracts.common import failed_events, read_staff_audit, replay_failed_event
 from portal_shared.errors import Forbidden, NotFound
 
 PASSWORD = "Urzad-Podatkowy-2026"
 ROLES = ("consultant", "tax_officer", "admin")
 PRINCIPALS = (*ROLES, "taxpayer")
 ADMIN = {"admin"}
+OFFICER = {"tax_officer"}
+ABSENT = str(uuid.uuid4())  # targets that do not exist: allowed roles get NotFound
+DOCUMENT = {"pesel": "44051401359", "document_kind": "id_card", "document_number": "ABC123456"}
 
 
 def _create_staff(rpc, actor, context):
@@ -35,6 +38,31 @@ OPERATIONS = [
         rpc, actor=actor, staff_id=ctx["target_staff_id"], roles=["consultant", "tax_officer"]), ADMIN),
     *[(f"{service}.failed_events", lambda rpc, actor, ctx, s=service: failed_events(s)(rpc, actor=actor), ADMIN)
       for service in SERVICES],
+    *[(f"{service}.read_staff_audit", lambda rpc, actor, ctx, s=service: read_staff_audit(s)(rpc, actor=actor), ADMIN)
+      for service in SERVICES if service != "identity"],
+    ("identity.find_taxpayers", lambda rpc, actor, ctx: identity.FIND_TAXPAYERS(
+        rpc, actor=actor, pesel="44051401359"), OFFICER),
+    ("identity.taxpayer_record", lambda rpc, actor, ctx: identity.TAXPAYER_RECORD(
+        rpc, actor=actor, account_id=ABSENT), OFFICER),
+    ("identity.authenticate_in_person", lambda rpc, actor, ctx: identity.AUTHENTICATE_IN_PERSON(
+        rpc, actor=actor, account_id=ABSENT, **DOCUMENT), OFFICER),
+    ("identity.delete_wrong_account", lambda rpc, actor, ctx: identity.DELETE_WRONG_ACCOUNT(
+        rpc, actor=actor, account_id=ABSENT, **DOCUMENT), OFFICER),
+    ("ledger.find_tax_account", lambda rpc, actor, ctx: ledger.FIND_TAX_ACCOUNT(
+        rpc, actor=actor, account_number="0" * 26), OFFICER),
+    ("ledger.post_cash_payment", lambda rpc, actor, ctx: ledger.POST_CASH_PAYMENT(
+        rpc, actor=actor, idempotency_key="matrix-0001", account_number="0" * 26, amount_grosze=100,
+        paid_on="2026-03-02"), OFFICER),
+    ("ledger.rebook_payment", lambda rpc, actor, ctx: ledger.REBOOK_PAYMENT(
+        rpc, actor=actor, payment_id=ABSENT, target_liability_id=ABSENT), OFFICER),
+    ("declarations.change_case_status", lambda rpc, actor, ctx: declarations.CHANGE_CASE_STATUS(
+        rpc, actor=actor, case_id=ABSENT, status="accepted"), OFFICER),
+    ("declarations.send_letter", lambda rpc, actor, ctx: declarations.SEND_LETTER(
+        rpc, actor=actor, case_id=ABSENT, subject_line="Pismo", body="Treść"), OFFICER),
+    ("notifications.failed_messages", lambda rpc, actor, ctx: notifications.FAILED_MESSAGES(rpc, actor=actor),
+     set(ROLES)),
+    ("notifications.retry_message", lambda rpc, actor, ctx: notifications.RETRY_MESSAGE(
+        rpc, actor=actor, message_id=ABSENT), set(ROLES)),
     # present and absent dead letters: a refusal must look the same for both
     *[(f"{service}.replay_failed_event[{which}]",
        lambda rpc, actor, ctx, s=service, w=which: replay_failed_event(s)(

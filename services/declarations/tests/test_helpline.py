@@ -133,3 +133,18 @@ def test_a_transcript_stops_growing_at_its_limit(service):
         helpline.CHAT_APPEND(service, conversation_id=conversation_id, lang="en",
                              lines=[{"role": "user", "text": "again"}] * 10)
     assert len(helpline.CHAT_CONVERSATION(service, conversation_id=conversation_id)["lines"]) == 100
+
+
+def test_a_taxpayers_records_are_for_officers_and_not_for_an_unverified_consultant(service, service_containers):
+    from portal_shared.contracts import declarations
+    from portal_shared.contracts.common import read_staff_audit
+
+    service_containers("identity")
+    officer = {**CONSULTANT, "roles": ["tax_officer"]}
+    records = declarations.SUBJECT_RECORDS(service, actor=officer, subject="44051401359")
+    assert records == {"subject": "44051401359", "declarations": [], "cases": []}
+    with pytest.raises(Forbidden):
+        declarations.SUBJECT_RECORDS(service, actor=CONSULTANT, subject="44051401359")
+    [read] = read_staff_audit("declarations")(service, actor={**CONSULTANT, "roles": ["admin"]})
+    assert (read["action"], read["subject"], read["details"]) == (
+        "records_read", "44051401359", {"allowed_by": "tax_officer"})
