@@ -148,7 +148,7 @@ def grosze(_ctx, _param, value: str) -> int:
         amount = Decimal(value.replace(",", "."))
     except InvalidOperation:
         raise click.BadParameter("an amount in złoty, e.g. 123.45") from None
-    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise click.BadParameter("a positive amount with at most 2 decimal places")
     return int(amount * 100)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from portal_shared.config import Config
 from portal_shared.contracts import declarations, identity, ledger
 from portal_shared.contracts.base import RpcMethod
-from portal_shared.errors import Forbidden, Unauthorized
+from portal_shared.errors import Unauthorized
 from portal_shared.rpc_client import RpcPool
 
 
@@ -82,9 +82,7 @@ class StaffClient:
         if not telepin:
             return {"identified": False, "general_information_only": True}
         caller = self.call(identity.IDENTIFY_CALLER, phone=phone, telepin=telepin)
-        subject = on_behalf_of or caller["pesel"]
-        if on_behalf_of and on_behalf_of not in {p["principal"] for p in caller["principals"]}:
-            raise Forbidden("caller.not_verified")
+        subject = on_behalf_of or caller["pesel"]  # ledger and declarations check it against the mandates
         return {"identified": True, "caller": caller, "on_behalf_of": on_behalf_of,
                 **self._subject_data(subject, caller["verification_id"])}
 

@@ -63,3 +63,18 @@ def test_without_signing_in_nothing_runs_and_a_logout_ends_the_session(cli):
     assert cli("whoami").exit_code == 2
     wrong = cli("login", "--login", "admin.kowalski", "--password", "wrong")
     assert wrong.exit_code == 2
+
+
+@pytest.mark.parametrize(("typed", "grosze"), [("25,50", 25_50), ("1000", 1000_00), ("0.01", 1)])
+def test_amounts_are_typed_in_zloty_and_become_grosze(typed, grosze):
+    from portal_staff.cli import grosze as to_grosze
+    assert to_grosze(None, None, typed) == grosze
+
+
+@pytest.mark.parametrize("typed", ["12.345", "0", "-5", "dwa złote", "NaN"])
+def test_an_amount_that_is_not_whole_grosze_is_refused(typed):
+    import click
+
+    from portal_staff.cli import grosze as to_grosze
+    with pytest.raises(click.BadParameter):
+        to_grosze(None, None, typed)

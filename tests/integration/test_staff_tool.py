@@ -190,6 +190,7 @@ def test_a_caller_with_the_right_telepin_gets_their_card_and_the_look_up_is_audi
     cli.as_("konsultant")
     card = cli.json("caller", "verify", "--phone", "601 234 567", "--telepin", PIN)
     assert card["caller"]["pesel"] == anna.account["pesel"] and card["subject"] == anna.account["pesel"]
+    assert card["caller"]["address"]["city"] == "Kraków" and card["caller"]["level"] == "authenticated"
     assert [x["annual_amount_grosze"] for x in card["ledger"]["liabilities"]] == [1001_00]
     assert {"payments", "overpayments", "reminders"} <= set(card["ledger"])
     shown = cli("caller", "verify", "--phone", "601 234 567", "--telepin", PIN).output
@@ -216,17 +217,26 @@ def test_a_wrong_telepin_is_refused_and_three_block_it(cli, anna):
     assert anna.get("/api/v1/telepin").get_json()["status"] == "blocked"
 
 
-def test_a_caller_asks_for_a_principal_only_within_the_mandate(cli, anna, client, system, service_databases, rpc):
+def test_a_caller_asks_for_a_principal_only_within_the_mandate(cli, anna, client, system, service_databases, rpc,
+                                                                nameko_config):
+    stranger = sign_up(client, system, service_databases, phone="+48 602 000 111")
     officer = {"account_id": str(uuid.uuid4()), "level": "authenticated", "roles": ["tax_officer"]}
-    identity.GRANT_MANDATE(rpc, actor=officer, principal=COMPANY_NIP, principal_name="Firma Sp. z o.o.",
-                           agent_account_id=anna.account["account_id"], kind="organisation_user", scopes=["view"],
-                           valid_from="2020-01-01", valid_to=None)
-    stranger = sign_up(client, system, service_databases)
+    for principal, name, scopes in ((COMPANY_NIP, "Firma Sp. z o.o.", ["view"]),
+                                    (stranger.account["pesel"], "Jan Nowak", ["pay"])):
+        identity.GRANT_MANDATE(rpc, actor=officer, principal=principal, principal_name=name, scopes=scopes,
+                               agent_account_id=anna.account["account_id"], valid_from="2020-01-01", valid_to=None,
+                               kind="organisation_user" if principal == COMPANY_NIP else "general_attorney")
+    accept_assessment(nameko_config, COMPANY_NIP, 500_00)
     cli.as_("konsultant")
-    card = cli.json("caller", "verify", "--phone", "601 234 567", "--telepin", PIN, "--on-behalf-of", COMPANY_NIP)
+    card = wait_for(lambda: (found := cli.json("caller", "verify", "--phone", "601 234 567", "--telepin", PIN,
+                                               "--on-behalf-of", COMPANY_NIP))["ledger"]["liabilities"] and found)
     assert card["subject"] == COMPANY_NIP and card["on_behalf_of"] == COMPANY_NIP
-    assert [p["principal"] for p in card["caller"]["principals"]] == [COMPANY_NIP]
-    refused(cli, "caller", "verify", "--phone", "601 234 567", "--telepin", PIN, "--on-behalf-of",
-            stranger.account["pesel"], code="caller.not_verified")
+    assert [x["annual_amount_grosze"] for x in card["ledger"]["liabilities"]] == [500_00]  # the company's only
+    assert sorted(p["principal"] for p in card["caller"]["principals"]) == sorted(
+        [COMPANY_NIP, stranger.account["pesel"]])
+    # a principal by a mandate without `view`, and someone the caller has no mandate for: nothing shown
+    for subject in (stranger.account["pesel"], "80010112345"):
+        refused(cli, "caller", "verify", "--phone", "601 234 567", "--telepin", PIN, "--on-behalf-of", subject,
+                code="caller.not_verified")
     reads = staff_audit(cli, "declarations", "records_read")
-    assert [r["subject"] for r in reads] == [COMPANY_NIP]
+    assert {r["subject"] for r in reads if r["details"]["allowed_by"].startswith("caller:")} == {COMPANY_NIP}

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from identity import audit, callers, mandates, passwords
+from identity import accounts, audit, callers, mandates, passwords
 from identity.models import Account, TelePin
 from portal_shared.authz import require_role
 from portal_shared.errors import Forbidden, Unauthorized, ValidationFailed
@@ -103,10 +103,10 @@ def _identified(session, actor, account, usable, phone, source) -> dict:
     audit.record(session, "telepin_try", actor=str(actor["account_id"]), subject=account.id,
                  source=source, outcome="identified", phone=phone)
     principals = mandates.principals_of(session, account.id)
-    return {"account_id": account.id, "first_name": account.first_name,
-            "last_name": account.last_name, "pesel": account.pesel, "phone": account.phone,
-            "principals": principals,
-            **callers.grant(session, str(actor["account_id"]), account, principals)}
+    registered = accounts.view(account)
+    return {**{key: registered[key] for key in ("account_id", "first_name", "last_name", "pesel", "phone",
+                                                "address", "email", "level")},
+            "principals": principals, **callers.grant(session, str(actor["account_id"]), account, principals)}
 
 
 def _refuse(uow, actor, candidates, usable, phone, source):

@@ -306,6 +306,9 @@ class Caller(StrictSchema):
     pesel = fields.String(required=True)
     phone = fields.String(required=True)
     principals = fields.List(fields.Nested(Principal), required=True)
+    address = fields.Nested(Address, load_default=None, allow_none=True)  # registration data for the card
+    email = fields.String(load_default=None, allow_none=True)
+    level = fields.String(load_default=None, allow_none=True)
     # what ledger and declarations check before they show the consultant anything (30 minutes)
     verification_id = fields.UUID(load_default=None, allow_none=True)
     expires_at = fields.AwareDateTime(load_default=None, allow_none=True)
