@@ -217,8 +217,10 @@ def show_card(card: dict, as_json: bool) -> None:
     if as_json:
         emit(card, True)
         return
-    sections = (("caller", card.get("caller"), None), ("account", card.get("account"), None),
-                ("principals", (card.get("caller") or {}).get("principals"), ("principal", "principal_name", "scopes")),
+    caller = card.get("caller")
+    sections = (("caller", caller and {k: v for k, v in caller.items() if k != "principals"}, None),
+                ("account", card.get("account"), None),
+                ("principals", caller and caller["principals"], ("principal", "principal_name", "scopes")),
                 ("liabilities", card["ledger"]["liabilities"],
                  ("liability_id", "tax_year", "annual_amount_grosze", "status")),
                 ("installments", card["ledger"]["installments"],

@@ -3,6 +3,7 @@ own data and their principals' within each mandate's scopes, for a short while. 
 own the data ask `access` before they show a consultant anything (tax secrecy)."""
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from identity.models import Account, CallerVerification
@@ -30,3 +31,9 @@ def access(session: Session, consultant_account_id: str, verification_id: str, s
     scopes = verification.subjects.get(subject, []) if live else []
     return {"allowed": "view" in scopes, "scopes": scopes,
             "caller_account_id": verification.caller_account_id if live else None}
+
+
+def purge_expired(session: Session) -> int:
+    """An expired verification opens nothing; the look-ups it allowed stay in the audits."""
+    return session.execute(sa.delete(CallerVerification).where(
+        CallerVerification.expires_at < datetime.now(UTC))).rowcount

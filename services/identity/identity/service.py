@@ -251,6 +251,12 @@ class Service(HealthCheck, DeadLetters):
     def identify_caller(self, actor, phone, telepin):
         return telepins.identify(self.db, actor, phone, telepin, source="helpline")
 
+    @timer(interval=3600)
+    def purge_expired_caller_verifications(self):
+        purged = callers.purge_expired(self.db.session)
+        self.db.commit()
+        self.log.info("caller_verifications_purged", purged=purged)
+
     @rpc_method(contract.CALLER_ACCESS)
     def caller_access(self, consultant_account_id, verification_id, subject):
         return callers.access(self.db.session, consultant_account_id, verification_id, subject)

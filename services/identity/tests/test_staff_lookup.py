@@ -67,3 +67,5 @@ def test_a_verification_opens_the_caller_and_their_principals_within_scope_for_t
         seconds=1)
     assert check(CONSULTANT["account_id"], "44051401359") == {"allowed": False, "scopes": [],
                                                               "caller_account_id": None}
+    assert callers.purge_expired(uow.session) == 1
+    assert uow.session.scalar(sa.select(sa.func.count()).select_from(CallerVerification)) == 0
