@@ -71,6 +71,11 @@ def for_account(session, actor: dict) -> list[Case]:
     return session.scalars(sa.select(Case).where(_visible_to(actor)).order_by(Case.created_at.desc())).all()
 
 
+def of_subject(session, subject: str) -> list[Case]:
+    """The cases of a PESEL or NIP (staff: the caller checks who may see them)."""
+    return session.scalars(sa.select(Case).where(Case.subject == subject).order_by(Case.created_at.desc())).all()
+
+
 def by_id(session, case_id, lock: bool = False) -> Case:
     query = sa.select(Case).where(Case.id == str(case_id))
     case = session.scalar(query.with_for_update() if lock else query)

@@ -1,7 +1,6 @@
 """Entrypoints of the declarations service: each checks who may act, then calls a domain module."""
 import base64
 
-import sqlalchemy as sa
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
@@ -9,7 +8,7 @@ from declarations import attachments, cases, drafts, formdefs, letters, submissi
 from declarations import pdf as pdfs
 from declarations.dependencies import OfficeKeys, TrustedProfile
 from declarations.helpline import chats, contacts, reports
-from declarations.models import Base, Case, Declaration, Upo
+from declarations.models import Base, Declaration, Upo
 from portal_shared import authz, staff_audit
 from portal_shared.config import Config
 from portal_shared.contracts import declarations as contract
@@ -278,12 +277,9 @@ class Service(HealthCheck, DeadLetters, StaffAudit):
         how = authz.require_staff_view(self, actor, subject, verification_id)
         staff_audit.record(self.db.session, actor, "records_read", subject, allowed_by=how)
         session = self.db.session
-        found = session.scalars(sa.select(Declaration).where(Declaration.subject == subject)
-                                .order_by(Declaration.received_at.desc())).all()
-        subject_cases = session.scalars(sa.select(Case).where(Case.subject == subject)
-                                        .order_by(Case.created_at.desc())).all()
-        return {"subject": subject, "declarations": [submissions.view(session, d) for d in found],
-                "cases": [self._case_view(case) for case in subject_cases]}
+        return {"subject": subject,
+                "declarations": [submissions.view(session, d) for d in submissions.of_subject(session, subject)],
+                "cases": [self._case_view(case) for case in cases.of_subject(session, subject)]}
 
     # --- the helpline: contacts in queues, surveys, chat transcripts ----------------------------
     @rpc_method(helpline.ROUTE_CONTACT)

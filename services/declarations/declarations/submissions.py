@@ -140,6 +140,12 @@ def listing(session, actor: dict) -> list[Declaration]:
                            .order_by(Declaration.received_at.desc())).all()
 
 
+def of_subject(session, subject: str) -> list[Declaration]:
+    """Everything filed for a PESEL or NIP, by anyone (staff: the caller checks who may see it)."""
+    return session.scalars(sa.select(Declaration).where(Declaration.subject == subject)
+                           .order_by(Declaration.received_at.desc())).all()
+
+
 def verify(session, keys, xml_base64: str | None, reference: str | None, digest: str | None) -> dict:
     """Public check of a UPO: the office's signature, and the digests against the register."""
     if xml_base64:

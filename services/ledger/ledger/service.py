@@ -149,13 +149,17 @@ class Service(HealthCheck, DeadLetters, StaffAudit):
     def find_tax_account(self, actor, account_number):
         """Whose individual account number this is (a tax officer at the desk, audited)."""
         authz.require_role(actor, "tax_officer")
+        account = self._tax_account(account_number)
+        staff_audit.record(self.db.session, actor, "tax_account_found", account.subject,
+                           account_number=account_number)
+        return {"subject": account.subject, "tax_type": account.tax_type, "account_number": account_number}
+
+    def _tax_account(self, account_number: str):
         account = self.db.session.execute(sa.select(tax_accounts).where(
             tax_accounts.c.account_number == account_number)).first()
         if account is None:
             raise NotFound("tax_account.not_found")
-        staff_audit.record(self.db.session, actor, "tax_account_found", account.subject,
-                           account_number=account_number)
-        return {"subject": account.subject, "tax_type": account.tax_type, "account_number": account_number}
+        return account
 
     @rpc_method(contract.STAFF_OVERVIEW)
     def staff_overview(self, actor, subject, verification_id):
@@ -168,10 +172,7 @@ class Service(HealthCheck, DeadLetters, StaffAudit):
     def post_cash_payment(self, actor, idempotency_key, account_number, amount_grosze, paid_on, named_liability_id,
                           title):
         authz.require_role(actor, "tax_officer")
-        account = self.db.session.execute(sa.select(tax_accounts).where(
-            tax_accounts.c.account_number == account_number)).first()
-        if account is None:
-            raise NotFound("tax_account.not_found")
+        account = self._tax_account(account_number)
         posted = postings.post(self.db.session, [postings.IncomingPayment(
             idempotency_key=f"cash:{idempotency_key}", amount_grosze=amount_grosze, paid_on=paid_on,
             source="cash_desk", tax_account_id=account.id, title=title,
