@@ -5,7 +5,7 @@ submission with its UPO, and the UPO check anyone can run."""
 import base64
 import uuid
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, session, url_for
 
 from gateway.api import call
 from gateway.auth import current_actor, login_required
@@ -60,8 +60,13 @@ def overview():
 @login_required
 def start_draft():
     account = {key: g.account.get(key) for key in ("first_name", "last_name", "email", "phone", "address")}
-    draft = call(contract.START_DRAFT, **_me(), form_code=request.form.get("form_code", ""), subject=None,
-                 account=account)
+    try:
+        draft = call(contract.START_DRAFT, **_me(), form_code=request.form.get("form_code", ""), subject=None,
+                     account=account)
+    except ValidationFailed as exc:  # e.g. a form for companies (NIP) started by a person
+        for messages in flatten_errors(exc.field_errors).values():
+            flash(" ".join(messages))
+        return redirect(url_for(".overview"))
     return redirect(url_for(".step", draft_id=draft["draft_id"], step_id=draft["steps"][0]["id"]))
 
 

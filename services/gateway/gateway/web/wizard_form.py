@@ -44,7 +44,8 @@ def read(fields: list[dict], form, prefix: str = "") -> dict:
         name, kind = field["name"], field["type"]
         key = prefix + name
         if kind == "rows":
-            count = min(int(form.get(f"{key}.count", "0") or 0), field.get("max_rows", 100) + 1)
+            posted = form.get(f"{key}.count", "")
+            count = min(int(posted) if posted.isdigit() else 0, field.get("max_rows", 100) + 1)
             rows = [read(field["row"], form, f"{key}.{index}.") for index in range(count)]
             values[name] = [row for row in rows if not all(_blank(v) for v in row.values())]
         elif kind == "boolean":
