@@ -115,6 +115,9 @@ def test_looking_at_a_letter_does_not_receive_it_opening_does(client, system, se
         "idempotency_key": hidden(page, "idempotency_key"), "signing_method": "session"})
     declaration = client.get(filed.headers["Location"]).get_data(as_text=True)
     case_id = re.search(r'href="/cases/([\w-]+)"', declaration).group(1)
+    back = client.get(review)  # the back button after filing
+    assert back.headers["Location"] == "/declarations#submitted"
+    assert "Ten projekt został już złożony" in client.get("/declarations").get_data(as_text=True)
     letter = office_asks_for_completion(rpc, case_id, "Wezwanie", "Prosimy o potwierdzenie przelewu.")
 
     path = f"/letters/{letter['letter_id']}"

@@ -60,9 +60,10 @@ def overview():
 @login_required
 def start_draft():
     account = {key: g.account.get(key) for key in ("first_name", "last_name", "email", "phone", "address")}
+    me = _me()  # filed for the principal this session acts for (the "act for" switcher), else oneself
     try:
-        draft = call(contract.START_DRAFT, **_me(), form_code=request.form.get("form_code", ""), subject=None,
-                     account=account)
+        draft = call(contract.START_DRAFT, **me, form_code=request.form.get("form_code", ""),
+                     subject=me["actor"].get("acting_for"), account=account)
     except ValidationFailed as exc:  # e.g. a form for companies (NIP) started by a person
         for messages in flatten_errors(exc.field_errors).values():
             flash(" ".join(messages))
@@ -83,6 +84,8 @@ def resume(draft_id):
 @login_required
 def step(draft_id, step_id):
     draft = call(contract.GET_DRAFT, **_me(), draft_id=str(draft_id))
+    if draft["status"] != "open":
+        return _no_longer_open()
     position = next((i for i, s in enumerate(draft["steps"]) if s["id"] == step_id), None)
     if position is None:
         abort(404)
@@ -104,6 +107,12 @@ def step(draft_id, step_id):
                            errors=errors, order=wizard_form.order(current["fields"], values),
                            upload_errors=session.pop("upload_errors", None))
     return html, 400 if errors else 200
+
+
+def _no_longer_open():
+    """Filed already (e.g. the back button after submitting): the filed ones are listed."""
+    flash(text("draft.not_open"))
+    return redirect(url_for(".overview") + "#submitted")
 
 
 def _after_saving(saved: dict, position: int):
@@ -145,8 +154,10 @@ def review(draft_id):
 
 
 def _review_page(draft_id: str, errors: dict, signing_id: str | None = None, status: int = 200):
-    summary = call(contract.DRAFT_SUMMARY, **_me(), draft_id=draft_id)
     draft = call(contract.GET_DRAFT, **_me(), draft_id=draft_id)
+    if draft["status"] != "open":
+        return _no_longer_open()
+    summary = call(contract.DRAFT_SUMMARY, **_me(), draft_id=draft_id)
     # A new key per rendering: a double click or a refresh of this form's POST submits once.
     key = request.form.get("idempotency_key") if errors else None
     return render_template("filing/review.html", summary=summary, draft=draft, errors=errors,
