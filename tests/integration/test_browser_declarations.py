@@ -1,6 +1,7 @@
 """Filing a declaration, its UPO and a letter in a real Chromium against the gateway under
 gunicorn, for a signed-in, authenticated taxpayer; every page checked with axe-core.
 Screenshots go to test-artifacts/browser/declarations/."""
+import re
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,34 @@ def test_an_account_not_yet_authenticated_is_told_so(page, client, system, servi
     assert response.status == 403
     assert violations(page) == []
 
+
+
+def test_repeating_rows_and_a_refused_signature_have_no_violations(page, taxpayer):
+    page.goto("/declarations")
+    page.get_by_role("button", name="Wypełnij IN-1").click()
+    page.get_by_role("link", name="Przedmioty opodatkowania (ZIN-1)").click()
+    page.get_by_label("Rodzaj przedmiotu").select_option("building_residential")
+    page.get_by_role("button", name="Dodaj kolejną pozycję").click()
+    assert page.get_by_role("group", name="Pozycja 2").is_visible()
+    assert page.get_by_label("Rodzaj przedmiotu").first.input_value() == "building_residential"
+    assert violations(page) == []
+    page.get_by_role("button", name="Zapisz i dalej").click()
+    summary = page.locator(".error-summary")
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "f-objects-0-location"
+    assert violations(page) == []
+
+    draft_id = taxpayer.start("WPW")["draft_id"]
+    taxpayer.fill(draft_id, {
+        "who": {"taxpayer_name": "Anna Kowalska", "taxpayer_id": taxpayer.account["pesel"]},
+        "details": {"payment_date": "2026-01-15", "amount": "10,00", "explanation": "Błędny tytuł",
+                    "target_liability_id": "8d1f0c59-95a4-4a54-8b43-2b3c9c0a1f77"}})
+    page.goto("/declarations")
+    page.locator("#drafts").locator("xpath=following-sibling::table[1]").get_by_role(
+        "link", name=re.compile("^Kontynuuj WPW")).click()
+    assert page.url.endswith("/review")
+    page.get_by_label("Podpis kwalifikowany (prześlij podpisany plik XML)").check()
+    page.get_by_role("button", name="Złóż deklarację").click()
+    page.locator(".error-summary").get_by_role("link", name="Brak podpisanego dokumentu.").click()
+    assert page.evaluate("document.activeElement.id") == "f-signed_xml"
+    assert violations(page) == []
