@@ -96,7 +96,7 @@ def submit_and_verify_upo(page, shot) -> dict:
     assert again.ok and again.url.endswith(f"/declarations/{declaration_id}")
     page.goto("/declarations")
     filed = page.locator("table", has=page.get_by_role("columnheader", name="Numer UPO"))
-    assert filed.locator("tbody tr").count() == 1
+    assert filed.locator("tbody tr", has_text=reference).count() == 1
     page.goto(f"/declarations/{declaration_id}")
 
     with page.expect_download() as download:
@@ -143,10 +143,14 @@ def office_asks_for_completion(rpc, case_id: str, subject_line: str, body: str) 
 
 def read_a_letter(page, shot, rpc, case_id: str) -> dict:
     """The office writes in the case; the taxpayer finds it unopened, opens it (the receipt is
-    recorded with its time) and downloads it. Returns the letter as the service sent it."""
+    recorded with its time) and downloads it. Returns the letter as the service sent it.
+
+    The taxpayer must have agreed to electronic letters when registering ("Zgadzam się na
+    doręczanie pism drogą elektroniczną"): without it the office's letters go by post."""
     subject_line = "Wezwanie do uzupełnienia wyjaśnienia"
     body = "Prosimy o przesłanie potwierdzenia przelewu w ciągu 7 dni.\nZ poważaniem, Urząd."
     letter = office_asks_for_completion(rpc, case_id, subject_line, body)
+    assert letter["channel"] == "portal", "no consent to electronic letters: this one went by post"
 
     page.goto("/cases")
     cases = page.locator("table", has=page.get_by_role("columnheader", name="Status sprawy"))
