@@ -133,3 +133,29 @@ def test_looking_at_a_letter_does_not_receive_it_opening_does(client, system, se
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert "Prosimy o potwierdzenie przelewu." in download.get_data(as_text=True)
     assert client.get(f"/letters/{'0' * 8}-0000-4000-8000-{'0' * 12}").status_code == 404
+
+
+def test_an_attachment_uploaded_on_its_step_can_be_ticked_and_a_bad_one_is_refused(client, system,
+                                                                                     service_databases):
+    anna = signed_in_pages(client, system, service_databases)
+    review = wpw_to_review(client, anna.account["pesel"])
+    draft = review.removesuffix("/review")
+    uploaded = client.post(f"{draft}/attachments", data={
+        "step": "details", "file": (io.BytesIO(b"%PDF-1.7\n%%EOF\n"), "przelew.pdf")},
+        content_type="multipart/form-data")
+    assert uploaded.headers["Location"] == f"{draft}/steps/details#attachments"
+    page = client.get(f"{draft}/steps/details").get_data(as_text=True)
+    attachment_id = re.search(r'name="attachments" type="checkbox" value="([\w-]+)"', page).group(1)
+    assert "przelew.pdf" in page
+
+    client.post(f"{draft}/attachments", data={"step": "details", "file": (io.BytesIO(b""), "pusty.pdf")},
+                content_type="multipart/form-data")
+    refused = client.get(f"{draft}/steps/details").get_data(as_text=True)
+    assert '<a href="#f-upload">Plik jest pusty.</a>' in refused
+    assert "Plik jest pusty." not in client.get(f"{draft}/steps/details").get_data(as_text=True)  # shown once
+
+    form = {name: typed(page, name) for name in ("payment_date", "amount", "target_liability_id", "explanation")}
+    assert save(client, f"{draft}/steps/details", attachments=attachment_id, **form).headers["Location"] == review
+    assert "przelew.pdf" in client.get(f"{draft}/steps/details").get_data(as_text=True)
+    [kept] = anna.get(draft.replace("/declarations/", "/api/v1/")).get_json()["values"]["attachments"]
+    assert kept == attachment_id
