@@ -4,15 +4,18 @@ from flask import request
 
 from gateway.auth import cookie_name
 from gateway.i18n import LANGUAGES, language
-from gateway.web import account, public
-from gateway.web.helpers import decimal_text, localized, text
+from gateway.web import account, cases, filing, public
+from gateway.web.helpers import decimal_text, local_time, localized, text
 
 
 def init_app(app) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(filing.bp)
+    app.register_blueprint(cases.bp)
     app.jinja_env.globals.update(t=text, localized=localized, decimal_text=decimal_text,
                                  languages=LANGUAGES)
+    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

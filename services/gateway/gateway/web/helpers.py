@@ -1,8 +1,12 @@
 """Helpers for pages: texts in the page's language and form errors."""
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from gateway.i18n import LANGUAGES, language, translate
 from gateway.web.texts import TEXTS
+
+WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def text(key: str, *args) -> str:
@@ -25,6 +29,13 @@ def decimal_text(value) -> str:
     if isinstance(value, Decimal):
         value = f"{value:,.2f}".replace(",", " ")
     return str(value).replace(".", ",") if language() == "pl" else str(value)
+
+
+def local_time(value) -> str:
+    """An aware timestamp (or its ISO text) as the office's wall clock shows it."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(WARSAW).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:

@@ -1,5 +1,6 @@
 """The portal's own words on pages, by key: (Polish, English). Service messages come from the
 contracts' `MESSAGES` through `gateway.i18n`."""
+from gateway.web.texts_filing import FILING_TEXTS
 
 TEXTS: dict[str, tuple[str, str]] = {
     "site.name": ("Portal Podatnika", "Taxpayer Portal"),
@@ -187,4 +188,5 @@ TEXTS: dict[str, tuple[str, str]] = {
     "docs.title": ("Dokumentacja API", "API documentation"),
     "docs.lead": ("Publiczne API portalu (OpenAPI 3). Dokument maszynowy:",
                   "The portal's public API (OpenAPI 3). Machine-readable document:"),
+    **FILING_TEXTS,
 }
