@@ -72,6 +72,7 @@ class DeclarationSubmissionScenario(Scenario):
         record = {"number": number, "account_id": taxpayer["account_id"], "status": None, "tries": 0,
                   "key": f"chaos-{self.run_tag}-{number}-{uuid.uuid4().hex[:8]}"}
         headers = taxpayer["headers"]
+        record["step"] = "draft"
         draft = self._retry(record, lambda: client.post("/api/v1/drafts", headers=headers,
                                                         json={"form_code": "WPW"}), 201)
         if draft is None:
@@ -79,9 +80,11 @@ class DeclarationSubmissionScenario(Scenario):
         record["draft_id"] = draft_id = draft.get_json()["draft_id"]
         steps = {"who": {"taxpayer_name": "Anna Kowalska", "taxpayer_id": taxpayer["pesel"]}, **WPW_STEPS}
         for step, values in steps.items():
+            record["step"] = step
             if self._retry(record, lambda s=step, v=values: client.put(
                     f"/api/v1/drafts/{draft_id}/steps/{s}", headers=headers, json={"values": v}), 200) is None:
                 return record
+        record["step"] = "submission"
         submitted = self._retry(record, lambda: client.post(
             f"/api/v1/drafts/{draft_id}/submission", headers={**headers, "Idempotency-Key": record["key"]},
             json={"method": "session"}), 201)
@@ -109,7 +112,8 @@ class DeclarationSubmissionScenario(Scenario):
         accepted = [r for r in records if r["status"] == 201]
         report.accepted = len(accepted)
         report.notes["gave_up"] = sum(1 for r in records if r["status"] in (503, 409))
-        report.notes["refused"] = sorted({str(r["status"]) for r in records if r["status"] not in (201, 503, 409)})
+        report.notes["refused"] = sorted({f"{r['status']}:{r.get('step')}:{_reason(r.get('body'))}" for r in records
+                                          if r["status"] not in (201, 503, 409)})
         account_ids = [t["account_id"] for t in self.taxpayers]
         declarations = system.query(
             "declarations",
@@ -148,3 +152,8 @@ class DeclarationSubmissionScenario(Scenario):
         known = set(references.values())
         strays = [text for text in texts if "UPO" in text and not any(reference in text for reference in known)]
         report.duplicated += [("upo_email_without_declaration", text[:80]) for text in strays]
+
+
+def _reason(body) -> str:
+    error = body.get("error", {}) if isinstance(body, dict) else {}
+    return f"{error.get('code')} {sorted(error.get('fields') or {})}"
