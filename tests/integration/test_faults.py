@@ -83,7 +83,8 @@ def test_postgresql_restart_under_traffic(system):
 def test_statement_imports_survive_a_killed_ledger(system):
     report = run(LedgerImportScenario("li"), kills=1, seed=12, pause=(0.5, 1.5), system=system)
     print("ledger kills:", report.summary())
-    assert report.kills == 1 and report.accepted > 0 and report.notes["retried_imports"] > 0, report.summary()
+    assert report.kills == 1 and report.accepted > 0, report.summary()   # whether the kill hit an import mid-way
+    # is chance: `retried_imports` says how often it did (make chaos: about one import in seven)
     assert report.lost == [] and report.duplicated == [] and report.stranded == [], report.summary()
     assert report.notes["raised"] == 0
 
