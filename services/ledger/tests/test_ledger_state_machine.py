@@ -176,6 +176,6 @@ class LedgerMachine(RuleBasedStateMachine):
 def test_the_books_hold_under_random_operations(ledger_engine):
     LedgerMachine.engine = ledger_engine
     run = LedgerMachine.TestCase
-    run.settings = settings(max_examples=20, stateful_step_count=25, deadline=None,
+    run.settings = settings(max_examples=15, stateful_step_count=25, deadline=None,
                             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     run().runTest()
