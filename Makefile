@@ -16,8 +16,9 @@ test: $(STAMP) infra
 	$(BIN)/bandit --quiet --recursive shared services staff --exclude '*/tests/*' --severity-level high
 	$(BIN)/python -m pytest
 
-# The long soak: 60 SIGKILLs at random moments on private PostgreSQL/RabbitMQ servers
-# (CHAOS_KILLS, CHAOS_SEED to change); prints kills, requests, lost and duplicated counts.
+# The long soak: SIGKILLs at random moments on private PostgreSQL/RabbitMQ servers, 20 a scenario
+# (registration, ledger statement import, declaration submission: CHAOS_KILLS, CHAOS_SEED,
+# CHAOS_SCENARIOS to change); prints kills, requests, lost, duplicated and stranded counts.
 chaos: $(STAMP)
 	$(BIN)/python scripts/chaos.py
 

@@ -6,9 +6,10 @@ each service with `portal-run` as its own process, drives the workload through t
 Flask app while a killer SIGKILLs a random target at random moments and restarts it, then waits
 for the system to settle and asks the checker what was lost or duplicated.
 
-To add a scenario (ledger statement imports, declaration submissions): subclass `Scenario`,
-name its `services` and `kill_targets`, make `drive_one()` do one unit of work through the
-gateway and return what was promised, and make `check()` compare that with the databases.
+To add a scenario: subclass `Scenario`, name its `services` and `kill_targets`, make `prepare()`
+set up what the work needs, `drive_one()` do one unit of work through the gateway (or a staff
+RPC) and return what was promised, and `check()` compare that with what the system answers.
+Scenarios: `chaos_registration.py`, `chaos_ledger.py`, `chaos_declarations.py`.
 """
 import os
 import random
@@ -68,9 +69,13 @@ class ServiceProcess:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
+
+    def stop(self) -> None:
+        self.terminate()
+        if self.process and self.process.poll() is None:
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
@@ -153,11 +158,13 @@ class System:
         self.wait_ready(name)
         return time.monotonic() - began
 
-    def query(self, service: str, sql: str) -> list:
+    def query(self, service: str, sql: str, **params) -> list:
         with self.engines[service].connect() as conn:
-            return conn.execute(sa.text(sql)).all()
+            return conn.execute(sa.text(sql), params).all()
 
     def __exit__(self, *exc):
+        for process in self.processes.values():
+            process.terminate()   # all at once: each may take seconds to finish its workers
         for process in self.processes.values():
             process.stop()
         if getattr(self, "pool", None):
@@ -179,6 +186,9 @@ class Scenario:
     """What the lead extends: which services run, which are killed, one unit of work, the check."""
     services: tuple[str, ...] = ()
     kill_targets: tuple[str, ...] = ()
+
+    def prepare(self, system: "System") -> None:
+        """Once, before the traffic and the kills: data the work needs (taxpayers, liabilities)."""
 
     def drive_one(self, client, number: int) -> dict:
         """One unit of work through the gateway; returns a record the checker understands."""
@@ -265,6 +275,7 @@ def run(scenario: Scenario, *, kills: int, seed: int, system: System | None = No
     report = Report()
     restart_seconds = []
     with _system_or(system, scenario) as running:
+        scenario.prepare(running)
         with Traffic(scenario, running, workers) as traffic:
             for _ in range(kills):
                 time.sleep(rng.uniform(*pause))

@@ -1,28 +1,45 @@
-"""The authorisation matrix for staff RPCs: every staff operation against every role.
+"""The authorisation matrix for staff RPCs: every staff operation of every service against every
+role, and a taxpayer.
 
-Table-driven: a row is (operation name, call(rpc, actor, context), roles allowed). Add rows for
-ledger and declarations staff RPCs as they land. An allowed call may still answer NotFound for
-an absent target; a refused call is `Forbidden` with the same code whether the target exists
-or not, so a refusal never tells what exists.
+Table-driven: a row is (operation name, call(rpc, actor, context), roles allowed). An allowed
+call may still fail for its own reasons (an absent target, a wrong telePIN) but never for the
+role; a refused call is `Forbidden("role.required")` whether the target exists or not, so a
+refusal never tells what exists. Targets are absent or harmless (an empty statement, reminders
+for a day long gone), so the allowed calls change nothing that matters.
 """
+import base64
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from identity import bootstrap_staff
+from ledger.fakes import camt053
 from portal_shared.config import SERVICES
-from portal_shared.contracts import declarations, identity, ledger, notifications
+from portal_shared.contracts import declarations, helpline, identity, ledger, notifications
 from portal_shared.contracts.common import failed_events, read_staff_audit, replay_failed_event
-from portal_shared.errors import Forbidden, NotFound
+from portal_shared.errors import Forbidden, PortalError
 
 PASSWORD = "Urzad-Podatkowy-2026"
 ROLES = ("consultant", "tax_officer", "admin")
 PRINCIPALS = (*ROLES, "taxpayer")
 ADMIN = {"admin"}
 OFFICER = {"tax_officer"}
-ABSENT = str(uuid.uuid4())  # targets that do not exist: allowed roles get NotFound
-DOCUMENT = {"pesel": "44051401359", "document_kind": "id_card", "document_number": "ABC123456"}
+REPORTS = {"consultant", "admin"}
+STAFF = set(ROLES)
+SOMEONE = {"account_id": "5f0b7a4e-3c1d-4e8b-9a2f-6d1c0e7b8a91", "pesel": "44051401359",
+           "document_kind": "id_card", "document_number": "ABC123456"}
+EMPTY_STATEMENT = base64.b64encode(camt053.statement([], "10205356700100000000000000", msg_id="MATRIX")).decode()
+
+
+def _uuid():
+    return str(uuid.uuid4())
+
+
+def _period():
+    until = datetime.now(UTC)
+    return {"since": (until - timedelta(days=7)).isoformat(), "until": until.isoformat()}
 
 
 def _create_staff(rpc, actor, context):
@@ -43,31 +60,50 @@ OPERATIONS = [
     ("identity.find_taxpayers", lambda rpc, actor, ctx: identity.FIND_TAXPAYERS(
         rpc, actor=actor, pesel="44051401359"), OFFICER),
     ("identity.taxpayer_record", lambda rpc, actor, ctx: identity.TAXPAYER_RECORD(
-        rpc, actor=actor, account_id=ABSENT), OFFICER),
-    ("identity.authenticate_in_person", lambda rpc, actor, ctx: identity.AUTHENTICATE_IN_PERSON(
-        rpc, actor=actor, account_id=ABSENT, **DOCUMENT), OFFICER),
-    ("identity.delete_wrong_account", lambda rpc, actor, ctx: identity.DELETE_WRONG_ACCOUNT(
-        rpc, actor=actor, account_id=ABSENT, **DOCUMENT), OFFICER),
+        rpc, actor=actor, account_id=_uuid()), OFFICER),
     ("ledger.find_tax_account", lambda rpc, actor, ctx: ledger.FIND_TAX_ACCOUNT(
         rpc, actor=actor, account_number="0" * 26), OFFICER),
-    ("ledger.post_cash_payment", lambda rpc, actor, ctx: ledger.POST_CASH_PAYMENT(
-        rpc, actor=actor, idempotency_key="matrix-0001", account_number="0" * 26, amount_grosze=100,
-        paid_on="2026-03-02"), OFFICER),
-    ("ledger.rebook_payment", lambda rpc, actor, ctx: ledger.REBOOK_PAYMENT(
-        rpc, actor=actor, payment_id=ABSENT, target_liability_id=ABSENT), OFFICER),
-    ("declarations.change_case_status", lambda rpc, actor, ctx: declarations.CHANGE_CASE_STATUS(
-        rpc, actor=actor, case_id=ABSENT, status="accepted"), OFFICER),
-    ("declarations.send_letter", lambda rpc, actor, ctx: declarations.SEND_LETTER(
-        rpc, actor=actor, case_id=ABSENT, subject_line="Pismo", body="Treść"), OFFICER),
-    ("notifications.failed_messages", lambda rpc, actor, ctx: notifications.FAILED_MESSAGES(rpc, actor=actor),
-     set(ROLES)),
-    ("notifications.retry_message", lambda rpc, actor, ctx: notifications.RETRY_MESSAGE(
-        rpc, actor=actor, message_id=ABSENT), set(ROLES)),
     # present and absent dead letters: a refusal must look the same for both
     *[(f"{service}.replay_failed_event[{which}]",
        lambda rpc, actor, ctx, s=service, w=which: replay_failed_event(s)(
            rpc, actor=actor, event_id=ctx["event_ids"][w], handler="no_such_handler"), ADMIN)
       for service in SERVICES for which in ("present", "absent")],
+    ("identity.grant_mandate", lambda rpc, actor, ctx: identity.GRANT_MANDATE(
+        rpc, actor=actor, principal="44051401359", principal_name="Jan Nowak", agent_account_id=_uuid(),
+        kind="general_attorney", scopes=["view"], valid_from="2026-01-01", valid_to=None), OFFICER),
+    ("identity.authenticate_in_person", lambda rpc, actor, ctx: identity.AUTHENTICATE_IN_PERSON(
+        rpc, actor=actor, **SOMEONE), OFFICER),
+    ("identity.delete_wrong_account", lambda rpc, actor, ctx: identity.DELETE_WRONG_ACCOUNT(
+        rpc, actor=actor, note="", **SOMEONE), OFFICER),
+    ("identity.identify_caller", lambda rpc, actor, ctx: identity.IDENTIFY_CALLER(
+        rpc, actor=actor, phone="+48601234567", telepin="480315"), {"consultant"}),
+    ("ledger.post_cash_payment", lambda rpc, actor, ctx: ledger.POST_CASH_PAYMENT(
+        rpc, actor=actor, idempotency_key=f"matrix-{_uuid()}", account_number="0" * 26, amount_grosze=100,
+        paid_on="2026-03-01", named_liability_id=None, title=""), OFFICER),
+    ("ledger.rebook_payment", lambda rpc, actor, ctx: ledger.REBOOK_PAYMENT(
+        rpc, actor=actor, payment_id=_uuid(), target_liability_id=_uuid()), OFFICER),
+    ("ledger.import_statement", lambda rpc, actor, ctx: ledger.IMPORT_STATEMENT(
+        rpc, actor=actor, format="camt053", content_base64=EMPTY_STATEMENT), OFFICER),
+    ("ledger.import_job", lambda rpc, actor, ctx: ledger.IMPORT_JOB(rpc, actor=actor, job_id=_uuid()), OFFICER),
+    ("ledger.issue_reminders", lambda rpc, actor, ctx: ledger.ISSUE_REMINDERS(rpc, actor=actor, on="2000-01-03"),
+     OFFICER),
+    ("declarations.change_case_status", lambda rpc, actor, ctx: declarations.CHANGE_CASE_STATUS(
+        rpc, actor=actor, case_id=_uuid(), status="in_review", note=None), OFFICER),
+    ("declarations.send_letter", lambda rpc, actor, ctx: declarations.SEND_LETTER(
+        rpc, actor=actor, case_id=_uuid(), subject_line="Wezwanie", body="Prosimy o wyjaśnienie."), OFFICER),
+    ("notifications.preview", lambda rpc, actor, ctx: notifications.PREVIEW(
+        rpc, actor=actor, message_type="upo_receipt", language="pl", context=None), STAFF),
+    ("notifications.failed_messages", lambda rpc, actor, ctx: notifications.FAILED_MESSAGES(rpc, actor=actor), STAFF),
+    ("notifications.message", lambda rpc, actor, ctx: notifications.MESSAGE(rpc, actor=actor, message_id=_uuid()),
+     STAFF),
+    ("notifications.retry_message", lambda rpc, actor, ctx: notifications.RETRY_MESSAGE(
+        rpc, actor=actor, message_id=_uuid()), STAFF),
+    ("helpline.queue_statistics", lambda rpc, actor, ctx: helpline.QUEUE_STATISTICS(
+        rpc, actor=actor, queue=None, **_period()), REPORTS),
+    ("helpline.survey_report", lambda rpc, actor, ctx: helpline.SURVEY_REPORT(
+        rpc, actor=actor, queue=None, **_period()), REPORTS),
+    ("helpline.waiting_chats", lambda rpc, actor, ctx: helpline.WAITING_CHATS(rpc, actor=actor, queue=None),
+     REPORTS),
 ]
 
 
@@ -112,8 +148,8 @@ def test_staff_operation_by_role(rpc, matrix_context, operation, call, allowed, 
     if principal in allowed:
         try:
             call(rpc, actor, matrix_context)
-        except NotFound:
-            pass  # allowed to look; the target is absent
+        except PortalError as refused:  # allowed in; the call may still fail for its own reasons
+            assert not (isinstance(refused, Forbidden) and refused.message == "role.required")
     else:
         with pytest.raises(Forbidden) as refused:
             call(rpc, actor, matrix_context)
