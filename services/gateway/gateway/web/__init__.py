@@ -4,15 +4,17 @@ from flask import request
 
 from gateway.auth import cookie_name
 from gateway.i18n import LANGUAGES, language
-from gateway.web import account, public
-from gateway.web.helpers import decimal_text, localized, text
+from gateway.web import account, personal, public
+from gateway.web.helpers import account_text, day_text, decimal_text, localized, money, text
 
 
 def init_app(app) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(personal.bp)
     app.jinja_env.globals.update(t=text, localized=localized, decimal_text=decimal_text,
-                                 languages=LANGUAGES)
+                                 languages=LANGUAGES, money=money, day_text=day_text,
+                                 account_text=account_text)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -1,4 +1,5 @@
 """Helpers for pages: texts in the page's language and form errors."""
+from datetime import date
 from decimal import Decimal
 
 from gateway.i18n import LANGUAGES, language, translate
@@ -25,6 +26,22 @@ def decimal_text(value) -> str:
     if isinstance(value, Decimal):
         value = f"{value:,.2f}".replace(",", " ")
     return str(value).replace(".", ",") if language() == "pl" else str(value)
+
+
+def money(grosze: int) -> str:
+    """Integer grosze as złote for people: `100100` -> "1 001,00 zł" (Polish) or "1 001.00 zł"."""
+    return decimal_text(Decimal(grosze) / 100) + "\u00a0zł"
+
+
+def account_text(number: str) -> str:
+    """An NRB the way banks print it: `48 1020 5356 7001 0000 0000 0002`."""
+    return " ".join([number[:2], *(number[i:i + 4] for i in range(2, len(number), 4))])
+
+
+def day_text(value) -> str:
+    """An ISO date as people write it: 15.03.2027 in Polish, 2027-03-15 in English."""
+    value = date.fromisoformat(value) if isinstance(value, str) else value
+    return value.strftime("%d.%m.%Y") if language() == "pl" else value.isoformat()
 
 
 def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
