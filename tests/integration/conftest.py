@@ -16,6 +16,7 @@ from declarations_helpers import (  # noqa: F401  (the declarations tests' fixtu
     trusted_profile_service,
 )
 from flask.testing import FlaskClient
+from ledger_helpers import operator  # noqa: F401  (the fake payment operator, for every test that pays)
 
 from portal_shared.config import SERVICES, Config
 from portal_shared.testing import RUN_ID, free_port, wait_for_port

@@ -1,5 +1,6 @@
 """Steps of the taxpayer's story, as the browser or a mobile app would take them."""
 import re
+import secrets
 
 VALID_PESEL = "44051401359"
 
@@ -19,6 +20,11 @@ def registration(client, **overrides) -> dict:
     }
     form.update(overrides)
     return form
+
+
+def unique_mobile() -> str:
+    """A Polish mobile number no other test uses, so the SMS code a test catches is its own."""
+    return "+48729" + f"{secrets.randbelow(10**6):06d}"
 
 
 def code_from(message: dict) -> str:

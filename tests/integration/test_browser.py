@@ -2,16 +2,15 @@
 every page passes axe-core's WCAG checks, and a taxpayer gets through what exists now with the
 keyboard alone. Screenshots of each step go to test-artifacts/browser/."""
 import re
-from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from helpers import VALID_PESEL
+from browser_helpers import shot, violations
+from helpers import VALID_PESEL, unique_mobile
+
+from portal_shared.contracts import identity
 
 pytestmark = pytest.mark.slow
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-AXE = Axe()
 PUBLIC_PAGES = [
     "/", "/faq", "/faq?q=konto", "/faq?q=nic-takiego", "/faq/sample-account-authentication",
     "/articles", "/articles/sample-property-tax-basics", "/legal-acts", "/forms", "/rates",
@@ -21,16 +20,6 @@ PUBLIC_PAGES = [
     "/pay", "/accessibility", "/register", "/login", "/verify-email",
     "/verify-email?token=not-a-real-token-but-long-enough", "/api/docs", "/no-such-page",
 ]
-
-
-def violations(page) -> list[str]:
-    found = AXE.run(page).response["violations"]
-    return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in found]
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 IN_ENGLISH_TOO = ["/", "/rates", "/register", "/interest-calculator?amount=abc&due=2023-13-01&paid=2023-09-20",
@@ -58,7 +47,7 @@ def test_a_form_with_errors_has_no_violations_and_links_errors_to_fields(page):
     shot(page, "register-errors")
 
 
-def test_register_verify_sign_in_and_out_in_the_browser(page, served_gateway):
+def test_register_verify_sign_in_and_out_in_the_browser(page, served_gateway, identity_events):
     step = iter(range(1, 100))
 
     def checked(name: str) -> None:
@@ -73,10 +62,11 @@ def test_register_verify_sign_in_and_out_in_the_browser(page, served_gateway):
     page.get_by_role("link", name="Załóż konto").first.click()
     captcha_id = page.locator("input[name=captcha_id]").get_attribute("value")
     answer = page.request.get(f"/dev/captcha/{captcha_id}").json()["answer"]
+    mobile = unique_mobile()
     for label, value in [("Imię", "Anna"), ("Nazwisko", "Kowalska"), ("PESEL", VALID_PESEL),
                          ("Ulica", "Wielicka"), ("Numer domu", "28a"), ("Kod pocztowy", "30-552"),
                          ("Miejscowość", "Kraków"), ("Adres e-mail", "anna.browser@example.pl"),
-                         ("Telefon komórkowy", "+48 601 234 567"), ("Login", "anna.b"),
+                         ("Telefon komórkowy", mobile), ("Login", "anna.b"),
                          ("Hasło", "Zimowy-Spacer7"), ("Powtórz hasło", "Zimowy-Spacer7"),
                          ("Tekst z obrazka lub z nagrania", answer)]:
         page.get_by_label(label, exact=True).fill(value)
@@ -92,8 +82,15 @@ def test_register_verify_sign_in_and_out_in_the_browser(page, served_gateway):
     page.goto(f"/verify-email?token={token}")
     checked("verify-email-link")
     page.get_by_role("button", name="Potwierdź adres e-mail").click()
-    assert page.url.endswith("/login")
+    assert page.url.endswith("/verify-phone")   # the browser that registered goes on to the SMS code
     assert "zweryfikowany" in page.locator("[role=status]").inner_text()
+    checked("verify-phone")
+
+    [sms] = identity_events.wait_for(identity.PHONE_VERIFICATION_REQUESTED, phone=mobile)
+    page.get_by_label("Kod z SMS-a").fill(sms["code"])
+    page.get_by_role("button", name="Zweryfikuj numer").click()
+    assert page.url.endswith("/login")
+    assert "Numer telefonu został zweryfikowany" in page.locator("[role=status]").inner_text()
     checked("login")
 
     page.get_by_label("Login").fill("anna.b")

@@ -5,9 +5,10 @@ import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import requests
-from helpers import VALID_PESEL, code_from
+from helpers import VALID_PESEL, code_from, unique_mobile
 
 from portal_shared.config import Config
+from portal_shared.contracts import identity
 from portal_shared.testing import RABBIT_API, RUN_ID
 
 
@@ -29,7 +30,7 @@ def registration_form(client, page: str, **overrides) -> dict:
     return form
 
 
-def test_register_verify_sign_in_and_out_through_the_pages(client, system):
+def test_register_verify_sign_in_and_out_through_the_pages(client, system, identity_events):
     page = client.get("/register").get_data(as_text=True)
     refused = client.post("/register", data=registration_form(client, page, pesel="44051401358",
                                                                first_name=""))
@@ -39,17 +40,28 @@ def test_register_verify_sign_in_and_out_through_the_pages(client, system):
     assert '<a href="#f-first_name">To pole jest wymagane.</a>' in text
     assert 'value="Zimowy-Spacer7"' not in text  # passwords are never echoed
 
-    done = client.post("/register", data=registration_form(client, text))
+    mobile = unique_mobile()
+    done = client.post("/register", data=registration_form(client, text, phone=mobile))
     assert done.status_code == 302 and done.headers["Location"] == "/verify-email"
     [email] = system.wait_for("anna.kowalska@example.pl")
     verify_page = client.get("/verify-email").get_data(as_text=True)
     assert "anna.kowalska@example.pl" in verify_page
     verified = client.post("/verify-email", data={"csrf_token": hidden(verify_page, "csrf_token"),
                                                   "code": code_from(email)})
-    assert verified.headers["Location"] == "/login"
+    assert verified.headers["Location"] == "/verify-phone"   # this browser registered: the SMS code next
+
+    phone_page = client.get("/verify-phone").get_data(as_text=True)
+    assert "Adres e-mail został zweryfikowany" in phone_page
+    [sms] = identity_events.wait_for(identity.PHONE_VERIFICATION_REQUESTED, phone=mobile)
+    wrong = client.post("/verify-phone", data={"csrf_token": hidden(phone_page, "csrf_token"),
+                                               "code": "000000" if sms["code"] != "000000" else "111111"})
+    assert wrong.status_code == 400 and '<a href="#f-code">' in wrong.get_data(as_text=True)
+    phone_verified = client.post("/verify-phone", data={"csrf_token": hidden(phone_page, "csrf_token"),
+                                                        "code": sms["code"]})
+    assert phone_verified.headers["Location"] == "/login"
 
     login_page = client.get("/login").get_data(as_text=True)
-    assert "Adres e-mail został zweryfikowany" in login_page
+    assert "Numer telefonu został zweryfikowany" in login_page
     signed_in = client.post("/login", data={"csrf_token": hidden(login_page, "csrf_token"),
                                             "login": "anna.k", "password": "Zimowy-Spacer7",
                                             "next": "/account"})

@@ -2,7 +2,7 @@
 
 The third way, in person at the office, is a staff RPC (`identity.AUTHENTICATE_IN_PERSON`).
 """
-from flask import Blueprint, g, request
+from flask import Blueprint, g, render_template, request
 
 from gateway.api import call, documented, json_body
 from gateway.auth import login_required
@@ -33,8 +33,13 @@ def start_trusted_profile():
 def trusted_profile_response():
     # A cross-site POST from the login node: no session cookie comes with it (SameSite=Strict);
     # the response is bound to the account by the id of the request we sent.
-    return call(identity.COMPLETE_TRUSTED_PROFILE, SAMLResponse=request.form.get("SAMLResponse", ""),
-                RelayState=request.form.get("RelayState"))
+    account = call(identity.COMPLETE_TRUSTED_PROFILE, SAMLResponse=request.form.get("SAMLResponse", ""),
+                   RelayState=request.form.get("RelayState"))
+    if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
+        # A person's browser: a page with a link on, since the SameSite=Strict session cookie
+        # does not come along on this cross-site step but does on the next click.
+        return render_template("authenticated.html")
+    return account
 
 
 @bp.get("/qualified-signature/statement")

@@ -94,9 +94,7 @@ def verify_email_code():
     except ValidationFailed as exc:
         return render_template("verify_code.html", pending=pending,
                                errors=flatten_errors(exc.field_errors)), 400
-    session.pop("pending_account", None)
-    flash(text("verify.done"))
-    return redirect(url_for(".login"))
+    return _email_verified()
 
 
 @bp.post("/verify-email/link")
@@ -108,9 +106,49 @@ def verify_email_link():
     except ValidationFailed as exc:
         messages = [m for field in flatten_errors(exc.field_errors).values() for m in field]
         return render_template("verify_link.html", token=token, errors={"token": messages}), 400
-    session.pop("pending_account", None)
+    return _email_verified()
+
+
+def _email_verified():
+    """The browser that registered goes on to the SMS code; a link opened elsewhere to sign-in."""
+    if session.get("pending_account"):
+        flash(text("phone.email_done"))
+        return redirect(url_for(".verify_phone"))
     flash(text("verify.done"))
     return redirect(url_for(".login"))
+
+
+@bp.route("/verify-phone", methods=["GET", "POST"])
+@limits.codes_by_address
+def verify_phone():
+    pending = session.get("pending_account")
+    errors = {}
+    if request.method == "POST":
+        if not pending:
+            errors = {"code": [text("verify.no_pending")]}
+        else:
+            try:
+                call(identity.VERIFY_PHONE, account_id=pending["id"], code=request.form.get("code", "").strip())
+            except ValidationFailed as exc:
+                errors = flatten_errors(exc.field_errors)
+            else:
+                session.pop("pending_account", None)
+                flash(text("phone.done"))
+                return redirect(url_for(".login"))
+    return render_template("verify_phone.html", errors=errors), 400 if errors else 200
+
+
+@bp.post("/verify-phone/resend")
+@limits.codes_by_address
+def resend_phone_code():
+    pending = session.get("pending_account")
+    if pending:
+        try:
+            call(identity.RESEND_PHONE_VERIFICATION, account_id=pending["id"])
+            flash(text("phone.resent"))
+        except (TooManyAttempts, ValidationFailed) as exc:
+            flash(translate(exc.message if isinstance(exc, TooManyAttempts) else "validation_failed"))
+    return redirect(url_for(".verify_phone"))
 
 
 @bp.post("/verify-email/resend")
@@ -172,3 +210,17 @@ def logout():
 @login_required
 def my_account():
     return render_template("account.html", account=g.account)
+
+
+@bp.get("/account/authenticate")
+@login_required
+def authenticate():
+    return render_template("authenticate.html")
+
+
+@bp.get("/account/authenticate/trusted-profile")
+@login_required
+def trusted_profile():
+    """A link, as the login node expects (SAML HTTP-Redirect binding); it comes back to the ACS."""
+    started = call(identity.START_TRUSTED_PROFILE, account_id=g.account["account_id"])
+    return redirect(started["redirect_url"])

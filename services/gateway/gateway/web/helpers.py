@@ -1,5 +1,5 @@
 """Helpers for pages: texts in the page's language and form errors."""
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,22 @@ def local_time(value) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.astimezone(WARSAW).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def money(grosze: int) -> str:
+    """Integer grosze as złote for people: `100100` -> "1 001,00 zł" (Polish) or "1 001.00 zł"."""
+    return decimal_text(Decimal(grosze) / 100) + "\u00a0zł"
+
+
+def account_text(number: str) -> str:
+    """An NRB the way banks print it: `48 1020 5356 7001 0000 0000 0002`."""
+    return " ".join([number[:2], *(number[i:i + 4] for i in range(2, len(number), 4))])
+
+
+def day_text(value) -> str:
+    """An ISO date as people write it: 15.03.2027 in Polish, 2027-03-15 in English."""
+    value = date.fromisoformat(value) if isinstance(value, str) else value
+    return value.strftime("%d.%m.%Y") if language() == "pl" else value.isoformat()
 
 
 def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:

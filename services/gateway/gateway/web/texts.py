@@ -1,8 +1,10 @@
 """The portal's own words on pages, by key: (Polish, English). Service messages come from the
 contracts' `MESSAGES` through `gateway.i18n`."""
 from gateway.web.texts_filing import FILING_TEXTS
+from gateway.web.texts_personal import PERSONAL_TEXTS
 
 TEXTS: dict[str, tuple[str, str]] = {
+    **PERSONAL_TEXTS,
     "site.name": ("Portal Podatnika", "Taxpayer Portal"),
     "site.skip": ("Przejdź do treści", "Skip to content"),
     "site.menu": ("Menu główne", "Main menu"),

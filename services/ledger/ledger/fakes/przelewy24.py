@@ -4,10 +4,12 @@
 It checks Basic auth and signatures the way the operator does, keeps transactions in memory,
 and has one development endpoint: `POST /_fake/pay/<token>` pays a transaction and returns the
 signed notification (also POSTed to the transaction's `urlStatus` when `deliver` is true), so a
-test can hand it to the gateway's status endpoint.
+test can hand it to the gateway's status endpoint. A browser sent to `/trnRequest/<token>` gets a
+page with a "pay" button: it delivers the notification, then returns the payer to `urlReturn`.
 """
 import argparse
 import base64
+import html
 import itertools
 import json
 import secrets
@@ -23,6 +25,18 @@ class State:
         self.merchant_id, self.api_key, self.crc = merchant_id, api_key, crc
         self.by_token: dict[str, dict] = {}
         self.order_ids = itertools.count(300_000_001)
+
+
+def paid(state: State, transaction: dict) -> dict:
+    """The signed notification the operator sends once the payer has paid."""
+    transaction.setdefault("orderId", next(state.order_ids))
+    notification = {
+        "merchantId": transaction["merchantId"], "posId": transaction["posId"],
+        "sessionId": transaction["sessionId"], "amount": transaction["amount"],
+        "originAmount": transaction["amount"], "currency": "PLN", "orderId": transaction["orderId"],
+        "methodId": 154, "statement": f"p24-{transaction['orderId']}"}
+    notification["sign"] = notification_sign(notification, state.crc)
+    return notification
 
 
 def handler_for(state: State):
@@ -45,7 +59,24 @@ def handler_for(state: State):
             expected = base64.b64encode(f"{state.merchant_id}:{state.api_key}".encode()).decode()
             return secrets.compare_digest(self.headers.get("Authorization", ""), f"Basic {expected}")
 
+        def do_GET(self):
+            transaction = state.by_token.get(self.path.removeprefix("/trnRequest/"))
+            if not self.path.startswith("/trnRequest/") or transaction is None:
+                return self._reply(404, {"error": "not found", "code": 404})
+            page = (f'<!doctype html><html lang="pl"><title>Przelewy24 (fake)</title><main>'
+                    f'<h1>Płatność {transaction["amount"] / 100:.2f} PLN</h1>'
+                    f'<p>{html.escape(transaction["description"])}</p>'
+                    f'<form method="post" action="{html.escape(self.path)}/pay"><button>Zapłać</button></form>'
+                    f'</main></html>').encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
         def do_POST(self):
+            if self.path.startswith("/trnRequest/") and self.path.endswith("/pay"):
+                return self._pay_in_browser(self.path.removeprefix("/trnRequest/").removesuffix("/pay"))
             if self.path.startswith("/_fake/pay/"):
                 return self._pay(self.path.removeprefix("/_fake/pay/"), self._body())
             if self.path != "/api/v1/transaction/register":
@@ -80,16 +111,22 @@ def handler_for(state: State):
             transaction = state.by_token.get(token)
             if transaction is None:
                 return self._reply(404, {"error": "unknown token", "code": 404})
-            transaction.setdefault("orderId", next(state.order_ids))
-            notification = {
-                "merchantId": transaction["merchantId"], "posId": transaction["posId"],
-                "sessionId": transaction["sessionId"], "amount": transaction["amount"],
-                "originAmount": transaction["amount"], "currency": "PLN", "orderId": transaction["orderId"],
-                "methodId": 154, "statement": f"p24-{transaction['orderId']}"}
-            notification["sign"] = notification_sign(notification, state.crc)
+            notification = paid(state, transaction)
             if options.get("deliver"):
                 requests.post(transaction["urlStatus"], json=notification, timeout=10)
             return self._reply(200, notification)
+
+        def _pay_in_browser(self, token: str):
+            transaction = state.by_token.get(token)
+            if transaction is None:
+                return self._reply(404, {"error": "unknown token", "code": 404})
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            notification = paid(state, transaction)
+            requests.post(transaction["urlStatus"], json=notification, timeout=10)
+            self.send_response(303)
+            self.send_header("Location", transaction["urlReturn"])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
     return Handler
 
