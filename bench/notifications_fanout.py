@@ -125,6 +125,13 @@ def peak_rss_mib(pid: int | None = None) -> float:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process: a figure that other load on the machine does not skew."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     global TAXPAYERS
     parser = argparse.ArgumentParser()
@@ -158,6 +165,7 @@ def main() -> None:
         services = [subprocess.Popen([sys.executable, "-m", "portal_shared.runner", "notifications"], env=env)
                     for _ in range(args.replicas)]
         wait_until_ready(config)
+        cpu_before = {s.pid: cpu_seconds(s.pid) for s in [*services, sink]}
         with ClusterRpcProxy(config, timeout=1800) as proxy:
             started = time.monotonic()
             result = proxy.notifications.run_reminders(due_date=DUE.isoformat(), days_before=7)
@@ -167,12 +175,16 @@ def main() -> None:
                 raise SystemExit(f"only {arrived} of {TAXPAYERS} arrived in 30 minutes")
             eventlet.sleep(0.2)
         elapsed = time.monotonic() - started
+        cpu = {pid: cpu_seconds(pid) - before for pid, before in cpu_before.items()}
         print(f"taxpayers:                 {TAXPAYERS}, notifications replicas: {args.replicas}")
         print(f"scheduler paged:           {result['reminders']} installments in {queued_at:.1f} s "
               f"({result['reminders'] / queued_at:.0f}/s handed to the replicas to compose)")
         print(f"fan-out to the SMTP sink:  {elapsed:.1f} s = {TAXPAYERS / elapsed:.0f} messages/s "
               f"(target 2000/s on 2 cores)")
         print(f"SMTP sink alone accepts:   {sink_rate:.0f} messages/s")
+        print("CPU per 1,000 messages:    " + ", ".join(
+            f"service {cpu[s.pid] / TAXPAYERS * 1000:.2f} s" for s in services)
+            + f", sink {cpu[sink.pid] / TAXPAYERS * 1000:.2f} s")
         print("peak memory:               " + ", ".join(
             f"service {peak_rss_mib(s.pid):.0f} MiB" for s in services) + f", sink {peak_rss_mib(sink.pid):.0f} MiB")
         print(f"load average (machine):    {os.getloadavg()[0]:.1f}")

@@ -127,6 +127,27 @@ def _quit(smtp: smtplib.SMTP) -> None:
 LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
+def _content(email: Email) -> bytes:
+    data = LEADING_DOT.sub(b"..", email.data)
+    return data + (b"" if data.endswith(b"\r\n") else b"\r\n") + b".\r\n"
+
+
+def _envelope(email: Email) -> bytes:
+    return f"MAIL FROM:<{email.envelope_from}>\r\nRCPT TO:<{email.recipient}>\r\nDATA\r\n".encode()
+
+
+def _refusal(email: Email, replies: list[tuple[int, bytes]]) -> smtplib.SMTPResponseException | None:
+    """The first refusal among the replies to MAIL, RCPT and DATA, if any."""
+    (mail_code, mail_reply), (rcpt_code, rcpt_reply), (data_code, data_reply) = replies
+    if mail_code != 250:
+        return smtplib.SMTPSenderRefused(mail_code, mail_reply, email.envelope_from)
+    if rcpt_code not in (250, 251):
+        return smtplib.SMTPRecipientsRefused({email.recipient: (rcpt_code, rcpt_reply)})
+    if data_code != 354:
+        return smtplib.SMTPDataError(data_code, data_reply)
+    return None
+
+
 class SmtpConnection:
     def __init__(self, smtp: smtplib.SMTP):
         self.smtp = smtp
@@ -134,35 +155,50 @@ class SmtpConnection:
         self.pipelining = smtp.has_extn("pipelining")
 
     def send(self, email: Email) -> None:
+        [failure] = self.send_all([email])
+        if failure:
+            raise failure
+
+    def send_all(self, emails: list[Email]) -> list[Exception | None]:
+        """Each e-mail's fate, in order: None when the relay accepted it, else a Permanent- or
+        TemporaryFailure. With PIPELINING one write carries a message's content together with
+        the next message's MAIL, RCPT and DATA (RFC 2920): one round trip a message."""
+        if not self.pipelining:
+            return [self._sendmail(email) for email in emails]
+        fates: list[Exception | None] = []
+        accepted_data = None  # the e-mail whose DATA got 354: its content goes with the next write
         try:
-            if self.pipelining:
-                self._send_pipelined(email)
-            else:
-                self.smtp.sendmail(email.envelope_from, [email.recipient], email.data)
+            for email in [*emails, None]:
+                chunk = (_content(accepted_data) if accepted_data else b"") + (_envelope(email) if email else b"")
+                if not chunk:
+                    break
+                self.smtp.send(chunk)
+                if accepted_data:
+                    code, reply = self.smtp.getreply()
+                    fates.append(None if code == 250 else classify(smtplib.SMTPDataError(code, reply)))
+                    accepted_data = None
+                if email:
+                    refusal = _refusal(email, [self.smtp.getreply() for _ in range(3)])
+                    if refusal:
+                        fates.append(classify(refusal))
+                        self.smtp.rset()
+                    else:
+                        accepted_data = email
+        except (smtplib.SMTPException, OSError) as exc:  # the connection broke: the rest waits
+            self.broken = True
+            fates += [TemporaryFailure(str(exc) or exc.__class__.__name__)] * (len(emails) - len(fates))
+        return fates
+
+    def _sendmail(self, email: Email) -> Exception | None:
+        try:
+            self.smtp.sendmail(email.envelope_from, [email.recipient], email.data)
         except (smtplib.SMTPException, OSError) as exc:
             if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException):
                 self.broken = True
-                raise TemporaryFailure(str(exc)) from exc
+                return TemporaryFailure(str(exc))
             try:
                 self.smtp.rset()
             except (smtplib.SMTPException, OSError):
                 self.broken = True
-            raise classify(exc) from exc
-
-    def _send_pipelined(self, email: Email) -> None:
-        """MAIL, RCPT and DATA in one group (RFC 2920), then the content once DATA said 354."""
-        smtp = self.smtp
-        smtp.send(f"MAIL FROM:<{email.envelope_from}>\r\nRCPT TO:<{email.recipient}>\r\nDATA\r\n".encode())
-        (mail_code, mail_reply), (rcpt_code, rcpt_reply), (data_code, data_reply) = (
-            smtp.getreply(), smtp.getreply(), smtp.getreply())
-        if mail_code != 250:
-            raise smtplib.SMTPSenderRefused(mail_code, mail_reply, email.envelope_from)
-        if rcpt_code not in (250, 251):
-            raise smtplib.SMTPRecipientsRefused({email.recipient: (rcpt_code, rcpt_reply)})
-        if data_code != 354:
-            raise smtplib.SMTPDataError(data_code, data_reply)
-        content = LEADING_DOT.sub(b"..", email.data)
-        smtp.send(content + (b"" if content.endswith(b"\r\n") else b"\r\n") + b".\r\n")
-        code, reply = smtp.getreply()
-        if code != 250:
-            raise smtplib.SMTPDataError(code, reply)
+            return classify(exc)
+        return None

@@ -43,7 +43,7 @@ def money(context, grosze: int) -> str:
 @pass_context
 def day(context, value) -> str:
     value = value if isinstance(value, date) else date.fromisoformat(str(value))
-    return value.strftime("%d.%m.%Y") if context["language"] == "pl" else value.isoformat()
+    return f"{value.day:02d}.{value.month:02d}.{value.year}" if context["language"] == "pl" else value.isoformat()
 
 
 def nrb(number: str) -> str:
