@@ -16,16 +16,8 @@ import eventlet
 import kombu.exceptions
 import sqlalchemy.exc
 import structlog
-from nameko.amqp.publish import Publisher
-from nameko.constants import (
-    AMQP_SSL_CONFIG_KEY,
-    AMQP_URI_CONFIG_KEY,
-    DEFAULT_SERIALIZER,
-    LOGIN_METHOD_CONFIG_KEY,
-    SERIALIZER_CONFIG_KEY,
-)
 from nameko.events import EventHandler
-from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
+from nameko.rpc import Rpc, RpcConsumer
 
 from portal_shared.contracts.base import Event, RpcMethod
 from portal_shared.errors import EXPECTED_ERRORS, ServiceUnavailable, ValidationFailed
@@ -46,17 +38,9 @@ def _apply_queue_type(queue, config: dict) -> None:
         queue.queue_arguments = {**(queue.queue_arguments or {}), "x-queue-type": "quorum"}
 
 
-class UnconfirmedResponder(Responder):
-    """Replies without publisher confirms. A lost reply ends in the caller's timeout, as a lost
-    request does (the callers send requests unconfirmed); waiting for the broker's confirm cost
-    every call a further round trip."""
-    publisher_cls = functools.partial(Publisher, use_confirms=False)
-
-
 class TypedRpcConsumer(RpcConsumer):
-    """nameko's RPC consumer, declaring `rpc-<service>` with the configured queue type and
-    replying unconfirmed. It takes the place of nameko's own (same sharing key): one consumer
-    per queue."""
+    """nameko's RPC consumer, declaring `rpc-<service>` with the configured queue type.
+    It takes the place of nameko's own (same sharing key): one consumer per queue."""
 
     @property
     def sharing_key(self):
@@ -65,16 +49,6 @@ class TypedRpcConsumer(RpcConsumer):
     def setup(self):
         super().setup()
         _apply_queue_type(self.queue, self.container.config)
-
-    def handle_result(self, message, result, exc_info):
-        config = self.container.config
-        responder = UnconfirmedResponder(
-            config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
-            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
-            ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
-        result, exc_info = responder.send_response(result, exc_info)
-        self.queue_consumer.ack_message(message)
-        return result, exc_info
 
 
 class TypedRpc(Rpc):
