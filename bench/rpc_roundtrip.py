@@ -1,6 +1,7 @@
 """Scenario 1 of the benchmark harness: the cost of the bus.
 
-Sequential round trips of an empty call: nameko RPC through the gateway's client
+Sequential round trips of an empty call: a service as the project's run (`rpc_method`
+entrypoint, `Config().nameko_config()`) called through the gateway's client
 (`portal_shared.rpc_client.RpcPool`: one kept AMQP connection per slot) versus a raw AMQP round trip with pika
 and RabbitMQ's direct reply-to, on the same broker. Prints calls/s, p50/p95 and the ratio.
 
@@ -8,6 +9,7 @@ and RabbitMQ's direct reply-to, on the same broker. Prints calls/s, p50/p95 and 
 """
 import argparse
 import multiprocessing
+import os
 import statistics
 import time
 import uuid
@@ -16,20 +18,28 @@ AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 ECHO_QUEUE = f"bench-echo-{uuid.uuid4().hex[:6]}"
 
 
+def ping_contract():
+    from portal_shared.contracts.base import RpcMethod
+    return RpcMethod("bench_echo", "ping")
+
+
 def run_nameko_echo(ready):
+    """The service side as the project's services run it: `rpc_method` entrypoint, shared config."""
     import eventlet
     eventlet.monkey_patch()
-    from nameko.rpc import rpc
     from nameko.runners import ServiceRunner
+
+    from portal_shared.config import Config
+    from portal_shared.entrypoints import rpc_method
 
     class BenchEcho:
         name = "bench_echo"
 
-        @rpc
+        @rpc_method(ping_contract())
         def ping(self):
             return None
 
-    runner = ServiceRunner({"AMQP_URI": AMQP, "serializer": "json"})
+    runner = ServiceRunner({**Config().nameko_config(), "AMQP_URI": AMQP})
     runner.add_service(BenchEcho)
     runner.start()
     ready.set()
@@ -64,11 +74,10 @@ def timed(call, count: int) -> list[float]:
 
 
 def nameko_calls(count: int) -> list[float]:
-    from portal_shared.contracts.base import RpcMethod
     from portal_shared.rpc_client import RpcPool
 
     pool = RpcPool({"AMQP_URI": AMQP, "serializer": "json"}, size=1, timeout=10)
-    ping = RpcMethod("bench_echo", "ping")
+    ping = ping_contract()
     try:
         return timed(lambda: pool.call(ping), count)
     finally:
@@ -96,6 +105,12 @@ def pika_calls(count: int) -> list[float]:
         connection.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def report(name: str, latencies: list[float]) -> float:
     rate = len(latencies) / sum(latencies)
     cuts = statistics.quantiles(latencies, n=100)
@@ -116,9 +131,15 @@ def main():
         servers.append(process)
     time.sleep(0.5)
     try:
+        before = [cpu_seconds(process.pid) for process in servers]
         project = report("project RPC (nameko pool)", nameko_calls(args.calls))
+        middle = [cpu_seconds(process.pid) for process in servers]
         raw = report("raw AMQP (pika, reply-to)", pika_calls(args.calls))
+        after = [cpu_seconds(process.pid) for process in servers]
         print(f"ratio project/raw: {project / raw:.2f}")
+        print(f"service CPU per call: project {(middle[0] - before[0]) / (args.calls + 50) * 1e6:.0f} µs, "
+              f"raw {(after[1] - middle[1]) / (args.calls + 50) * 1e6:.0f} µs (other load on the machine "
+              "stretches wall-clock figures, not these)")
     finally:
         for process in servers:
             process.terminate()

@@ -56,6 +56,7 @@ class Config:
     smtp_password: str = field(default_factory=lambda: env("SMTP_PASSWORD", ""))
     smtp_starttls: bool = field(default_factory=lambda: env_bool("SMTP_STARTTLS", False))
     smtp_ca_file: str = field(default_factory=lambda: env("SMTP_CA_FILE", ""))  # a private CA, if any
+    smtp_connections: int = field(default_factory=lambda: env_int("SMTP_CONNECTIONS", 4))  # kept open, at most
     mail_from: str = field(default_factory=lambda: env("MAIL_FROM", "Portal Podatnika <no-reply@portal.example>"))
     # Taxpayers' sessions end after this long without a request, and at the latest this long
     # after sign-in, whatever the activity (identity checks both on every request).

@@ -134,6 +134,7 @@ class Service(HealthCheck, DeadLetters, StaffAudit):
         mandate = authz.require(self, actor, draft.subject, "submit")
         with watch.measure("form_validation"):
             form, document = submissions.document_of(session, draft)
+            inputs = submissions.inputs_of(session, draft)
             drafts.require_complete(session, draft, form)
         session.rollback()  # release the connection's transaction while the signature is checked
         with watch.measure("signing"):
@@ -145,9 +146,7 @@ class Service(HealthCheck, DeadLetters, StaffAudit):
             if found is not None:  # the same key won the race while we checked the signature
                 return submissions.view(session, submissions.replay(found, draft_id))
             draft = drafts.get_open(session, actor, draft_id)
-            with watch.measure("form_validation"):
-                unchanged = submissions.document_of(session, draft)[1] == document
-            if not unchanged:
+            if submissions.inputs_of(session, draft) != inputs:  # changed while the signature was checked
                 raise ValidationFailed({"signed_xml_base64": ["signing.document_mismatch"]})
             declaration = submissions.record(
                 self.db, self.keys, actor=actor, draft=draft, form=form, document=document, signed=signed,

@@ -27,6 +27,12 @@ def document_of(session, draft: Draft) -> tuple[dict, bytes]:
     return form, documents.canonical(root)
 
 
+def inputs_of(session, draft: Draft) -> tuple:
+    """What `document_of` builds from: equal inputs, the same document (compared instead of
+    building the document a second time)."""
+    return (draft.form_code, draft.form_version, draft.subject, draft.data, drafts.attachments_of(session, draft))
+
+
 def existing(session, account_id: str, idempotency_key: str) -> Declaration | None:
     return session.scalar(sa.select(Declaration).where(Declaration.account_id == account_id,
                                                        Declaration.idempotency_key == idempotency_key))

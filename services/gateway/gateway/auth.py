@@ -27,7 +27,7 @@ def login_required(view):
         if not token or len(token) < 20:
             raise Unauthorized("session.invalid")
         g.session_token = token
-        g.account = call(identity.SESSION_ACCOUNT, token=token)
+        g.account = call(identity.SESSION_ACCOUNT, token=token)  # with whom the session acts for
         return view(*args, **kwargs)
     return wrapper
 
@@ -40,11 +40,9 @@ def current_actor() -> dict:
     authorises each call by (actor, subject, scope) with `portal_shared.authz.require`.
     """
     account = g.account
-    if "acting_for" not in g:
-        g.acting_for = call(identity.ACTING_FOR, token=g.session_token)["subject"]
     return {"account_id": account["account_id"], "pesel": account["pesel"],
             "level": account["level"], "roles": [], "demo": account.get("demo", False),
-            "acting_for": g.acting_for}
+            "acting_for": account.get("acting_for")}
 
 
 def set_session_cookie(response, token: str, max_age: int) -> None:

@@ -90,7 +90,8 @@ class Service(HealthCheck, DeadLetters):
 
     @rpc_method(contract.SESSION_ACCOUNT)
     def session_account(self, token):
-        return accounts.view(sessions.account_for_token(self.db, token))
+        return {**accounts.view(sessions.account_for_token(self.db, token)),
+                "acting_for": acting.current(self.db, token)["subject"]}
 
     @rpc_method(contract.LOGOUT)
     def logout(self, token):

@@ -83,9 +83,16 @@ def start_session(session, account: Account, client_address: str | None, device_
     return {"token": token, "expires_at": new.expires_at, "account": account}
 
 
+# Activity moves `last_seen_at` at most this often: a signed-in request then costs no write,
+# and the idle timeout (minutes) is off by less than this.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
 def account_for_token(uow, token: str) -> Account:
     live = _live_session(uow.session, token)
-    live.last_seen_at = datetime.now(UTC)
+    now = datetime.now(UTC)
+    if live.last_seen_at < now - TOUCH_EVERY:
+        live.last_seen_at = now
     return uow.session.get(Account, live.account_id)
 
 

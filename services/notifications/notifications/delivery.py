@@ -156,16 +156,19 @@ def _send_emails(session_factory, client, messages) -> dict[str, Outcome]:
                                              Attachment.content_type, Attachment.data)
                                    .where(Attachment.message_id.in_([m.id for m in messages]))):
             files[row.message_id].append((row.filename, row.content_type, row.data))
-    outcomes = {}
+    emails = [client.build(m.recipient, m.subject, m.body_text, m.body_html, m.id, files[m.id]) for m in messages]
     try:
         with client.connection() as connection:
-            for m in messages:
-                email = client.build(m.recipient, m.subject, m.body_text, m.body_html, m.id, files[m.id])
-                outcomes[m.id] = _attempt(lambda e=email: connection.send(e) or Outcome("sent"))
-    except DeliveryError as exc:  # no connection: every message not yet tried waits
-        for m in messages:
-            outcomes.setdefault(m.id, Outcome("retry", str(exc)))
-    return outcomes
+            fates = connection.send_all(emails)
+    except DeliveryError as exc:  # no connection: every message waits
+        return {m.id: Outcome("retry", str(exc)) for m in messages}
+    return {m.id: _outcome(fate) for m, fate in zip(messages, fates, strict=True)}
+
+
+def _outcome(failure: Exception | None) -> Outcome:
+    if failure is None:
+        return Outcome("sent")
+    return Outcome("retry" if isinstance(failure, TemporaryFailure) else "failed", str(failure))
 
 
 def _send_pushes(session_factory, client, messages) -> dict[str, Outcome]:

@@ -36,6 +36,9 @@ class Channels(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return self.channels
 
+    def stop(self):
+        self.channels.email.close()
+
 
 class SendQueue:
     def __init__(self, amqp_uri: str):

@@ -24,9 +24,12 @@ def contacts_by_subject(cluster, session, subjects: list[str]) -> dict[str, list
     found = identity.CONTACTS(cluster, subjects=sorted(set(subjects))) if subjects else []
     if found:
         known = insert(KnownContact.__table__)
+        subject_of = {str(c["account_id"]): c["subject"] for c in found}
+        # RETURNING makes SQLAlchemy send one multi-row INSERT a page, not a statement a row.
         session.execute(known.on_conflict_do_update(index_elements=["account_id"],
-                                                    set_={"subject": known.excluded.subject}),
-                        [{"account_id": str(c["account_id"]), "subject": c["subject"]} for c in found])
+                                                    set_={"subject": known.excluded.subject})
+                        .returning(known.table.c.account_id),
+                        [{"account_id": account, "subject": subject} for account, subject in subject_of.items()])
     grouped = defaultdict(list)
     for contact in found:
         grouped[contact["subject"]].append(contact)

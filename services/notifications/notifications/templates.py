@@ -43,7 +43,7 @@ def money(context, grosze: int) -> str:
 @pass_context
 def day(context, value) -> str:
     value = value if isinstance(value, date) else date.fromisoformat(str(value))
-    return value.strftime("%d.%m.%Y") if context["language"] == "pl" else value.isoformat()
+    return f"{value.day:02d}.{value.month:02d}.{value.year}" if context["language"] == "pl" else value.isoformat()
 
 
 def nrb(number: str) -> str:
@@ -55,7 +55,8 @@ def nrb(number: str) -> str:
 def _environment(autoescape: bool) -> Environment:
     # Plain-text parts (subject, text, SMS, push) are not HTML; the HTML part is autoescaped.
     env = Environment(loader=PackageLoader("notifications", "templates"), autoescape=autoescape,  # noqa: S701  # nosec B701
-                      undefined=StrictUndefined, keep_trailing_newline=True)
+                      undefined=StrictUndefined, keep_trailing_newline=True,
+                      auto_reload=False)  # templates ship with the code: no stat() per render
     env.filters.update(money=money, day=day, nrb=nrb, tax_name=_in_language(TAX_NAMES),
                        case_status=_in_language(CASE_STATUSES))
     return env

@@ -148,3 +148,28 @@ def test_smtp_uses_starttls_and_login_where_the_relay_requires_them(guarded_sink
     monkeypatch.setenv("SMTP_STARTTLS", "false")
     with pytest.raises(PermanentFailure, match="AUTH"):  # no login offered over an unencrypted line
         SmtpClient(Config()).send(client.build("anna@example.pl", "Temat", "Treść", None, "m-3"))
+
+
+def test_one_kept_connection_pipelines_a_batch_and_reports_each_message(mail_sink):
+    """Content and the next envelope share a write (RFC 2920); a refused recipient in the
+    middle fails alone, a leading dot survives, and the connection is reused afterwards."""
+    mail_sink.clear()
+    mail_sink.refuse_next("busy@example.pl", "451 4.3.0 Mailbox busy")
+    mail_sink.refuse_next("gone@example.pl", "550 5.1.1 No such user")
+    client = SmtpClient(Config())
+    to = ["a@example.pl", "busy@example.pl", "b@example.pl", "gone@example.pl", "c@example.pl"]
+    emails = [client.build(address, "Temat", ".kropka na początku\n.\n", None, f"m-{n}")
+              for n, address in enumerate(to)]
+    with client.connection() as connection:
+        fates = connection.send_all(emails)
+        kept = connection.smtp
+    assert [type(fate).__name__ if fate else None for fate in fates] == [
+        None, "TemporaryFailure", None, "PermanentFailure", None]
+    received = mail_sink.messages()
+    assert [m["rcpt_to"] for m in received] == [["a@example.pl"], ["b@example.pl"], ["c@example.pl"]]
+    assert all(m["text"] == ".kropka na początku\n.\n" for m in received)
+    with client.connection() as connection:
+        assert connection.smtp is kept
+        connection.send(client.build("d@example.pl", "Temat", "Treść", None, "m-5"))
+    assert len(mail_sink.messages("d@example.pl")) == 1
+    client.close()

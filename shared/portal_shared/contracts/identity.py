@@ -55,6 +55,9 @@ class Account(StrictSchema):
     created_at = fields.AwareDateTime(required=True)
     phone_verified = fields.Boolean(load_default=False)
     demo = fields.Boolean(load_default=False)  # the shared demo account: read-only where it could harm others
+    # `session_account` only: whom the session acts for (re-checked against the mandates), so
+    # the gateway needs one identity call a request, not two.
+    acting_for = fields.String(load_default=None, allow_none=True)
 
 
 class Captcha(StrictSchema):
