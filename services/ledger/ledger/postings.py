@@ -74,17 +74,7 @@ def load_states(session, account_ids, until: date | None = None) -> dict[str, al
         item = allocation.OpenInstallment(inst_id, liability_id, due, outstanding, [], interest_paid)
         open_installments[inst_id] = item
         states[account_id].installments.append(item)
-    overdue = [i for i, item in open_installments.items() if until is None or item.due_date < until]
-    if overdue:
-        cursor.execute(   # late or not is decided here: the due dates are at hand, a join would scan
-            "SELECT a.installment_id::text, p.paid_on, sum(a.grosze) FROM allocations a "
-            "JOIN payments p ON p.id = a.payment_id "
-            "WHERE a.installment_id = ANY(%s::uuid[]) AND a.kind = 'principal' "
-            "GROUP BY 1, 2 HAVING sum(a.grosze) > 0", (overdue,))
-        for inst_id, paid_on, grosze in cursor.fetchall():
-            item = open_installments[inst_id]
-            if paid_on > item.due_date:
-                item.late_payments.append((paid_on, int(grosze)))
+    add_late_payments(session, [item for item in open_installments.values() if until is None or item.due_date < until])
     cursor.execute(
         "SELECT id::text, tax_account_id::text, cost_grosze - cost_paid_grosze FROM reminders "
         "WHERE tax_account_id = ANY(%s::uuid[]) AND cost_paid_grosze < cost_grosze ORDER BY issued_on, id", (ids,))
@@ -93,6 +83,23 @@ def load_states(session, account_ids, until: date | None = None) -> dict[str, al
     for state in states.values():
         state.__post_init__()
     return states
+
+
+def add_late_payments(session, overdue: list[allocation.OpenInstallment]) -> None:
+    """The principal each overdue installment received after its due date (interest stops there)."""
+    if not overdue:
+        return
+    by_id = {item.id: item for item in overdue}
+    cursor = session.connection().connection.driver_connection.cursor()
+    cursor.execute(   # late or not is decided here: the due dates are at hand, a join would scan
+        "SELECT a.installment_id::text, p.paid_on, sum(a.grosze) FROM allocations a "
+        "JOIN payments p ON p.id = a.payment_id "
+        "WHERE a.installment_id = ANY(%s::uuid[]) AND a.kind = 'principal' "
+        "GROUP BY 1, 2 HAVING sum(a.grosze) > 0", (list(by_id),))
+    for inst_id, paid_on, grosze in cursor.fetchall():
+        item = by_id[inst_id]
+        if paid_on > item.due_date:
+            item.late_payments.append((paid_on, int(grosze)))
 
 
 def _insert_new(session, batch: list[IncomingPayment]):
