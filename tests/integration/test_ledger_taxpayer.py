@@ -59,6 +59,23 @@ def test_someone_elses_taxes_are_forbidden_and_bad_subjects_are_400(client, taxp
     assert client.get(f"/api/v1/taxpayers/{VALID_PESEL}/overview", headers=stranger).status_code == 401
 
 
+def test_an_agent_sees_the_dashboard_until_the_mandate_is_revoked(client, taxpayer, rpc, system, service_databases):
+    """The ledger asks identity on every read and the gateway keeps nothing: the very next
+    request after a revocation is refused."""
+    suffix = uuid.uuid4().hex[:8]
+    agent = sign_in_authenticated(client, system, service_databases, pesel="02070803628", first_name="Jan",
+                                  email=f"agent.{suffix}@example.pl", login=f"agent.{suffix}")
+    mandate = identity.GRANT_MANDATE(rpc, actor=OFFICER, principal=VALID_PESEL, principal_name="Anna Kowalska",
+                                     agent_account_id=agent["account_id"], kind="general_attorney", scopes=["view"],
+                                     valid_from=date.today().isoformat(), valid_to=None)
+    dashboard = f"/api/v1/taxpayers/{VALID_PESEL}/overview"
+    seen = client.get(dashboard, headers=agent["headers"])
+    assert seen.status_code == 200 and seen.get_json()["installments"]
+
+    identity.REVOKE_MANDATE(rpc, actor=OFFICER, mandate_id=mandate["mandate_id"])
+    assert client.get(dashboard, headers=agent["headers"]).status_code == 403
+
+
 def test_online_payment_from_start_to_posted_allocation(client, taxpayer, operator):
     headers = taxpayer["headers"]
     installments = client.get(f"/api/v1/taxpayers/{VALID_PESEL}/installments", headers=headers).get_json()

@@ -41,7 +41,9 @@ class Matcher:
     def __init__(self, rows):
         self.by_number: dict[str, str] = {}
         self.by_subject: dict[str, dict[str, str]] = {}
+        self.accounts: dict[str, tuple[str, str]] = {}   # id -> (subject, tax type)
         for account_id, subject, tax_type, number in rows:
+            self.accounts[account_id] = (subject, tax_type)
             self.by_number[number] = account_id
             self.by_subject.setdefault(subject, {})[tax_type] = account_id
 

@@ -74,15 +74,7 @@ def load_states(session, account_ids, until: date | None = None) -> dict[str, al
         item = allocation.OpenInstallment(inst_id, liability_id, due, outstanding, [], interest_paid)
         open_installments[inst_id] = item
         states[account_id].installments.append(item)
-    overdue = [i for i, item in open_installments.items() if until is None or item.due_date < until]
-    if overdue:
-        cursor.execute(
-            "SELECT a.installment_id::text, p.paid_on, sum(a.grosze) FROM allocations a "
-            "JOIN payments p ON p.id = a.payment_id JOIN installments i ON i.id = a.installment_id "
-            "WHERE a.installment_id = ANY(%s::uuid[]) AND a.kind = 'principal' AND p.paid_on > i.due_date "
-            "GROUP BY 1, 2 HAVING sum(a.grosze) > 0", (overdue,))
-        for inst_id, paid_on, grosze in cursor.fetchall():
-            open_installments[inst_id].late_payments.append((paid_on, int(grosze)))
+    add_late_payments(session, [item for item in open_installments.values() if until is None or item.due_date < until])
     cursor.execute(
         "SELECT id::text, tax_account_id::text, cost_grosze - cost_paid_grosze FROM reminders "
         "WHERE tax_account_id = ANY(%s::uuid[]) AND cost_paid_grosze < cost_grosze ORDER BY issued_on, id", (ids,))
@@ -91,6 +83,23 @@ def load_states(session, account_ids, until: date | None = None) -> dict[str, al
     for state in states.values():
         state.__post_init__()
     return states
+
+
+def add_late_payments(session, overdue: list[allocation.OpenInstallment]) -> None:
+    """The principal each overdue installment received after its due date (interest stops there)."""
+    if not overdue:
+        return
+    by_id = {item.id: item for item in overdue}
+    cursor = session.connection().connection.driver_connection.cursor()
+    cursor.execute(   # late or not is decided here: the due dates are at hand, a join would scan
+        "SELECT a.installment_id::text, p.paid_on, sum(a.grosze) FROM allocations a "
+        "JOIN payments p ON p.id = a.payment_id "
+        "WHERE a.installment_id = ANY(%s::uuid[]) AND a.kind = 'principal' "
+        "GROUP BY 1, 2 HAVING sum(a.grosze) > 0", (list(by_id),))
+    for inst_id, paid_on, grosze in cursor.fetchall():
+        item = by_id[inst_id]
+        if paid_on > item.due_date:
+            item.late_payments.append((paid_on, int(grosze)))
 
 
 def _insert_new(session, batch: list[IncomingPayment]):
@@ -165,13 +174,14 @@ def write_allocations(session, allocation_rows, line_rows, installment_delta, re
             "UPDATE installments i SET paid_grosze = i.paid_grosze + d.p, "
             "interest_paid_grosze = i.interest_paid_grosze + d.ip "
             "FROM unnest(CAST(:ids AS uuid[]), CAST(:p AS bigint[]), CAST(:ip AS bigint[])) AS d(id, p, ip) "
-            "WHERE i.id = d.id"),
+            "WHERE i.id = d.id AND i.id = ANY(CAST(:ids AS uuid[]))"),   # the ANY: index lookups, not a scan
             {"ids": ids, "p": [installment_delta[i][0] for i in ids], "ip": [installment_delta[i][1] for i in ids]})
     if reminder_delta:
         ids = list(reminder_delta)
         session.execute(sa.text(
             "UPDATE reminders r SET cost_paid_grosze = r.cost_paid_grosze + d.p "
-            "FROM unnest(CAST(:ids AS uuid[]), CAST(:p AS bigint[])) AS d(id, p) WHERE r.id = d.id"),
+            "FROM unnest(CAST(:ids AS uuid[]), CAST(:p AS bigint[])) AS d(id, p) "
+            "WHERE r.id = d.id AND r.id = ANY(CAST(:ids AS uuid[]))"),
             {"ids": ids, "p": [reminder_delta[i] for i in ids]})
 
 

@@ -43,17 +43,20 @@ class Service(HealthCheck, DeadLetters, StaffAudit):
 
     # --- queries ------------------------------------------------------------------------
     def _accounts(self, actor: dict, subject: str, scope: str = "view") -> list[str]:
+        return [a.id for a in self._account_rows(actor, subject, scope)]
+
+    def _account_rows(self, actor: dict, subject: str, scope: str = "view") -> list:
         try:
             subject_kind(subject)
         except Exception:
             raise ValidationFailed({"subject": ["subject.invalid"]}) from None
         authz.require(self, actor, subject, scope)
-        return [a.id for a in overview.tax_accounts_of(self.db.session, subject)]
+        return overview.tax_accounts_of(self.db.session, subject)
 
     @rpc_method(contract.OVERVIEW)
     def overview(self, actor, subject):
-        self._accounts(actor, subject)
-        return overview.overview(self.db.session, subject, today())
+        accounts = self._account_rows(actor, subject)
+        return overview.overview(self.db.session, subject, today(), accounts)
 
     @rpc_method(contract.TAX_ACCOUNTS)
     def tax_accounts(self, actor, subject):

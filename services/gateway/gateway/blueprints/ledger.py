@@ -7,13 +7,14 @@ from flask import Blueprint, current_app, g, request
 
 from gateway.api import call, documented, json_body
 from gateway.auth import current_actor, login_required
+from gateway.dashboard import taxpayer_overview
 from portal_shared.contracts import ledger
 from portal_shared.errors import ValidationFailed
 
 bp = Blueprint("ledger", __name__, url_prefix="/api/v1")
 
 SUBJECT_QUERIES = {
-    "overview": ledger.OVERVIEW, "tax-accounts": ledger.TAX_ACCOUNTS, "liabilities": ledger.LIABILITIES,
+    "tax-accounts": ledger.TAX_ACCOUNTS, "liabilities": ledger.LIABILITIES,
     "installments": ledger.INSTALLMENTS, "payments": ledger.PAYMENTS, "overpayments": ledger.OVERPAYMENTS,
     "reminders": ledger.REMINDERS, "balance": ledger.BALANCE, "interest-due": ledger.INTEREST_DUE,
 }
@@ -30,6 +31,13 @@ def _subject_view(resource: str, method):
 
 for _resource, _method in SUBJECT_QUERIES.items():
     _subject_view(_resource, _method)
+
+
+@bp.get("/taxpayers/<subject>/overview")
+@documented(ledger.OVERVIEW.summary, response=ledger.OVERVIEW.result, auth=True, errors=(400, 401, 403))
+@login_required
+def taxpayer_overview_view(subject):
+    return taxpayer_overview(current_actor(), subject)
 
 
 @bp.get("/taxpayers/<subject>/transfer-details")
