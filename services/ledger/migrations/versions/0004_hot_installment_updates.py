@@ -6,13 +6,13 @@ touches none of the four indexes; with the default fillfactor 100 every update w
 entries, which was the largest single cost of an import (1.3 s of 1.6 s per 10,000 payments).
 The rewrite applies the setting to rows already stored.
 
-Revision ID: 0003_hot_installment_updates
+Revision ID: 0004_hot_installment_updates
 Revises: 0002_ledger_core
 """
 from alembic import op
 
-revision = "0003_hot_installment_updates"
-down_revision = "0002_ledger_core"
+revision = "0004_hot_installment_updates"
+down_revision = "0003_staff_audit"
 branch_labels = None
 depends_on = None
 
