@@ -43,8 +43,7 @@ TRANSFER = {"installment_id": installment(2, "")["installment_id"], "recipient_n
 @pytest.fixture
 def signed_in(client, rpc):
     client.set_cookie("portal_session", TOKEN)
-    rpc.on(identity.SESSION_ACCOUNT, lambda token: ACCOUNT)
-    rpc.on(identity.ACTING_FOR, lambda token: {"subject": PRINCIPAL, "principal_name": "Jan", "scopes": ["view"]})
+    rpc.on(identity.SESSION_ACCOUNT, lambda token: {**ACCOUNT, "acting_for": PRINCIPAL})  # the session acts for
     rpc.on(ledger.OVERVIEW, lambda actor, subject: BOOKS)
     rpc.on(ledger.TRANSFER_DETAILS, lambda actor, subject, installment_id: [TRANSFER])
     return client
