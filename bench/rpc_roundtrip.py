@@ -1,26 +1,25 @@
-"""Scenario 1 of the benchmark harness: the cost of the bus.
+"""Scenario 1: the cost of the bus.
 
-Sequential round trips of an empty call: nameko RPC through the gateway's client
-(`portal_shared.rpc_client.RpcPool`: one kept AMQP connection per slot) versus a raw AMQP round trip with pika
-and RabbitMQ's direct reply-to, on the same broker. Prints calls/s, p50/p95 and the ratio.
-
-    .venv/bin/python bench/rpc_roundtrip.py [--calls 2000]
+Sequential round trips of an empty call: the project's RPC (`portal_shared.rpc_client.RpcPool`,
+as the gateway calls, to a nameko service with the project's nameko settings) versus a raw AMQP
+round trip with pika and RabbitMQ's direct reply-to, on the same broker and vhost. Calls/s,
+p50/p95 and the ratio. Sequential on purpose: this is the latency of one hop, not a capacity.
 """
-import argparse
 import multiprocessing
 import statistics
 import time
 import uuid
 
-AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 ECHO_QUEUE = f"bench-echo-{uuid.uuid4().hex[:6]}"
 
 
-def run_nameko_echo(ready):
+def run_nameko_echo(amqp_uri, ready):
     import eventlet
     eventlet.monkey_patch()
     from nameko.rpc import rpc
     from nameko.runners import ServiceRunner
+
+    from portal_shared.config import Config
 
     class BenchEcho:
         name = "bench_echo"
@@ -29,16 +28,16 @@ def run_nameko_echo(ready):
         def ping(self):
             return None
 
-    runner = ServiceRunner({"AMQP_URI": AMQP, "serializer": "json"})
+    runner = ServiceRunner({**Config().nameko_config(), "AMQP_URI": amqp_uri})
     runner.add_service(BenchEcho)
     runner.start()
     ready.set()
     runner.wait()
 
 
-def run_pika_echo(ready):
+def run_pika_echo(amqp_uri, ready):
     import pika
-    connection = pika.BlockingConnection(pika.URLParameters(AMQP))
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     channel = connection.channel()
     channel.queue_declare(ECHO_QUEUE, auto_delete=True)
 
@@ -63,11 +62,11 @@ def timed(call, count: int) -> list[float]:
     return latencies
 
 
-def nameko_calls(count: int) -> list[float]:
+def nameko_calls(amqp_uri: str, count: int) -> list[float]:
     from portal_shared.contracts.base import RpcMethod
     from portal_shared.rpc_client import RpcPool
 
-    pool = RpcPool({"AMQP_URI": AMQP, "serializer": "json"}, size=1, timeout=10)
+    pool = RpcPool({"AMQP_URI": amqp_uri}, size=1, timeout=10)
     ping = RpcMethod("bench_echo", "ping")
     try:
         return timed(lambda: pool.call(ping), count)
@@ -75,9 +74,9 @@ def nameko_calls(count: int) -> list[float]:
         pool.close()
 
 
-def pika_calls(count: int) -> list[float]:
+def pika_calls(amqp_uri: str, count: int) -> list[float]:
     import pika
-    connection = pika.BlockingConnection(pika.URLParameters(AMQP))
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     channel = connection.channel()
     replies = []
     channel.basic_consume("amq.rabbitmq.reply-to", lambda ch, m, p, body: replies.append(body),
@@ -96,33 +95,30 @@ def pika_calls(count: int) -> list[float]:
         connection.close()
 
 
-def report(name: str, latencies: list[float]) -> float:
-    rate = len(latencies) / sum(latencies)
+def figures(latencies: list[float]) -> dict:
     cuts = statistics.quantiles(latencies, n=100)
-    print(f"{name:<28} {rate:8.0f} calls/s   p50 {cuts[49] * 1000:6.2f} ms   p95 {cuts[94] * 1000:6.2f} ms")
-    return rate
+    return {"calls_per_s": round(len(latencies) / sum(latencies), 1), "p50_ms": round(cuts[49] * 1000, 3),
+            "p95_ms": round(cuts[94] * 1000, 3)}
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--calls", type=int, default=2000)
-    args = parser.parse_args()
+def scenario(system, settings) -> dict:
     servers = []
     for target in (run_nameko_echo, run_pika_echo):
         ready = multiprocessing.Event()
-        process = multiprocessing.Process(target=target, args=(ready,), daemon=True)
+        process = multiprocessing.Process(target=target, args=(system.amqp_uri, ready), daemon=True)
         process.start()
         ready.wait(30)
         servers.append(process)
     time.sleep(0.5)
     try:
-        project = report("project RPC (nameko pool)", nameko_calls(args.calls))
-        raw = report("raw AMQP (pika, reply-to)", pika_calls(args.calls))
-        print(f"ratio project/raw: {project / raw:.2f}")
+        project = figures(nameko_calls(system.amqp_uri, settings.rpc_calls))
+        raw = figures(pika_calls(system.amqp_uri, settings.rpc_calls))
     finally:
         for process in servers:
             process.terminate()
-
-
-if __name__ == "__main__":
-    main()
+    ratio = round(project["calls_per_s"] / raw["calls_per_s"], 3)
+    print(f"    project RPC {project}, raw AMQP {raw}, ratio {ratio}", flush=True)
+    return {"figures": {"project_rpc": project, "ratio": ratio}, "limit": {"raw_amqp": raw},
+            "goal": "improve the ratio project/raw (no fixed figure)", "met": None,
+            "summary": f"{project['calls_per_s']:.0f} vs {raw['calls_per_s']:.0f} calls/s (ratio {ratio:.2f}); "
+                       f"p95 {project['p95_ms']:.2f} vs {raw['p95_ms']:.2f} ms"}
