@@ -37,7 +37,6 @@ class Settings:
     import_payments: int
     step_seconds: float
     warmup_seconds: float
-    rpc_calls: int
     profile_seconds: float
     fanout_cap_seconds: float
     stamp: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d"))
@@ -45,8 +44,8 @@ class Settings:
     @classmethod
     def from_environment(cls) -> "Settings":
         if os.environ.get("BENCH_QUICK") == "1":
-            return cls(True, 4_000, 200, 2_000, 2, 1, 200, 3, 60)
-        return cls(False, 200_000, 2_000, 100_000, 8, 2, 2_000, 8, 300)
+            return cls(True, 4_000, 200, 2_000, 2, 1, 3, 60)
+        return cls(False, 200_000, 2_000, 100_000, 8, 2, 8, 300)
 
     def profile_path(self, scenario: int) -> Path:
         return RESULTS / f"{self.stamp}{'-quick' if self.quick else ''}-s{scenario}-profile.svg"

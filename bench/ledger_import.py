@@ -18,7 +18,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from bench import dataset, measure
-from ledger import accounts, imports
+from ledger import imports
 from ledger.clock import today
 from ledger.fakes import camt053
 from portal_shared.contracts import ledger as contract
@@ -33,7 +33,7 @@ def credits(count: int, taxpayers: int, run_id: str) -> list[camt053.Credit]:
     rng = random.Random(7)
     booked = today() - timedelta(days=1)
     return [camt053.Credit(f"BENCH-{run_id}-{i:08d}", 150_000 if rng.random() < 0.1 else rng.randrange(1_000, 100_000),
-                           booked, accounts.individual_nrb(dataset.SORT_CODE, dataset.PREFIX, n + 1))
+                           booked, dataset.account_number(n))
             for i, n in enumerate(rng.sample(range(taxpayers), count))]
 
 

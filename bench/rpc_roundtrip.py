@@ -51,30 +51,31 @@ def run_pika_echo(amqp_uri, ready):
     channel.start_consuming()
 
 
-def timed(call, count: int) -> list[float]:
+def timed(call, seconds: float) -> list[float]:
     for _ in range(50):  # warm-up
         call()
     latencies = []
-    for _ in range(count):
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
         started = time.perf_counter()
         call()
         latencies.append(time.perf_counter() - started)
     return latencies
 
 
-def nameko_calls(amqp_uri: str, count: int) -> list[float]:
+def nameko_calls(amqp_uri: str, seconds: float) -> list[float]:
     from portal_shared.contracts.base import RpcMethod
     from portal_shared.rpc_client import RpcPool
 
     pool = RpcPool({"AMQP_URI": amqp_uri}, size=1, timeout=10)
     ping = RpcMethod("bench_echo", "ping")
     try:
-        return timed(lambda: pool.call(ping), count)
+        return timed(lambda: pool.call(ping), seconds)
     finally:
         pool.close()
 
 
-def pika_calls(amqp_uri: str, count: int) -> list[float]:
+def pika_calls(amqp_uri: str, seconds: float) -> list[float]:
     import pika
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     channel = connection.channel()
@@ -90,7 +91,7 @@ def pika_calls(amqp_uri: str, count: int) -> list[float]:
         replies.clear()
 
     try:
-        return timed(call, count)
+        return timed(call, seconds)
     finally:
         connection.close()
 
@@ -111,8 +112,8 @@ def scenario(system, settings) -> dict:
         servers.append(process)
     time.sleep(0.5)
     try:
-        project = figures(nameko_calls(system.amqp_uri, settings.rpc_calls))
-        raw = figures(pika_calls(system.amqp_uri, settings.rpc_calls))
+        project = figures(nameko_calls(system.amqp_uri, settings.step_seconds))
+        raw = figures(pika_calls(system.amqp_uri, settings.step_seconds))
     finally:
         for process in servers:
             process.terminate()
