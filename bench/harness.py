@@ -45,7 +45,7 @@ class Settings:
     def from_environment(cls) -> "Settings":
         if os.environ.get("BENCH_QUICK") == "1":
             return cls(True, 4_000, 200, 2_000, 2, 1, 3, 60)
-        return cls(False, 200_000, 2_000, 100_000, 8, 2, 8, 300)
+        return cls(False, 200_000, 2_000, 100_000, 8, 2, 8, 240)
 
     def profile_path(self, scenario: int) -> Path:
         return RESULTS / f"{self.stamp}{'-quick' if self.quick else ''}-s{scenario}-profile.svg"

@@ -41,7 +41,7 @@ def sink_accept_rate(count: int, connections: int = 4) -> float:
 
 
 def scenario(system, settings) -> dict:
-    limit = sink_accept_rate(min(20_000, settings.taxpayers // 10))
+    limit = sink_accept_rate(min(6_000, settings.taxpayers // 10))
     requests.delete(f"{system.sink_api}/messages", timeout=10)
     expected = settings.taxpayers // 2
     due = dataset.reminder_due(today())
