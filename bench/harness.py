@@ -125,6 +125,8 @@ def main(argv=None) -> int:
                "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
                "scenarios": {}}
+    for stale in RESULTS.glob(f"{settings.profile_path(0).name.removesuffix('-s0-profile.svg')}-s*-profile.*"):
+        stale.unlink()  # a profile belongs to the run whose report links it
     started = time.monotonic()
     system = BenchSystem()
     try:
@@ -139,6 +141,8 @@ def main(argv=None) -> int:
             profile_missed(number, modules[number], system, settings, result)
             for key in [k for k in result if k.startswith("_")]:
                 del result[key]
+            if number == 2:  # the baseline's work is done: its memory and connections go back
+                system.stop_process("baseline")
         if 7 in args.only:
             under = results["scenarios"].get("2", {}).get("peak_rss_under_load", {})
             results["scenarios"]["7"] = report.memory_result(rest, under, SCENARIOS[7])

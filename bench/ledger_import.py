@@ -37,6 +37,17 @@ def credits(count: int, taxpayers: int, run_id: str) -> list[camt053.Credit]:
             for i, n in enumerate(rng.sample(range(taxpayers), count))]
 
 
+def connected(engine, attempts: int = 30):
+    """A connection, waiting while the shared PostgreSQL has no slot free (other people's tests)."""
+    for attempt in range(attempts):
+        try:
+            return engine.raw_connection()
+        except sa.exc.OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(2)
+
+
 def plain_copy_seconds(url: str, raw: bytes) -> float:
     """PostgreSQL alone: the same rows COPYed into an empty table shaped like `payments`."""
     rows = [(str(uuid.uuid4()), e.key, "bank_statement", None, e.amount_grosze, e.booked_on, e.title,
@@ -44,10 +55,10 @@ def plain_copy_seconds(url: str, raw: bytes) -> float:
     buffer = io.StringIO("".join("\t".join("\\N" if v is None else str(v) for v in row) + "\n" for row in rows))
     engine = sa.create_engine(url)
     try:
-        with engine.begin() as connection:
-            connection.execute(sa.text("CREATE TABLE bench_copy_only (LIKE payments INCLUDING ALL)"))
-        connection = engine.raw_connection()
+        connection = connected(engine)
         try:
+            connection.cursor().execute("CREATE TABLE bench_copy_only (LIKE payments INCLUDING ALL)")
+            connection.commit()
             started = time.perf_counter()
             connection.cursor().copy_expert(
                 "COPY bench_copy_only (id, idempotency_key, source, tax_account_id, amount_grosze, paid_on, title, "
@@ -76,10 +87,11 @@ def scenario(system, settings) -> dict:
             import_s = time.perf_counter() - started
     finally:
         pool.close()
+    rate = report["posted"] / import_s
+    print(f"    import {report['posted']:,} in {import_s:.1f} s ({rate:,.0f}/s)", flush=True)
     copy_s = plain_copy_seconds(system.database_urls["ledger"], raw)
-    rate, copy_rate = report["posted"] / import_s, count / copy_s
-    print(f"    import {report['posted']:,} in {import_s:.1f} s ({rate:,.0f}/s); COPY {copy_rate:,.0f} rows/s",
-          flush=True)
+    copy_rate = count / copy_s
+    print(f"    COPY of the same rows: {copy_rate:,.0f} rows/s", flush=True)
     return {"figures": {"payments": count, "posted": report["posted"], "matched": report["matched"],
                         "import_s": round(import_s, 2), "payments_per_s": round(rate), "statement_mb":
                         round(len(raw) / 1e6, 1)},

@@ -138,6 +138,9 @@ class BenchSystem:
             trees[name] = [parent, *parent.children(recursive=True)]
         return trees
 
+    def stop_process(self, name: str) -> None:
+        up.stop_all({name: self.processes.pop(name)})
+
     def stop(self) -> None:
         up.stop_all(self.processes)
         self.log.close()
