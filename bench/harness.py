@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from bench import dataset, measure, report  # noqa: E402
+from bench import dataset, measure, profiles, report  # noqa: E402
 from bench.system import BenchSystem  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -48,7 +48,7 @@ class Settings:
         return cls(False, 200_000, 2_000, 100_000, 8, 2, 8, 240)
 
     def profile_path(self, scenario: int) -> Path:
-        return RESULTS / f"{self.stamp}{'-quick' if self.quick else ''}-s{scenario}-profile.svg"
+        return RESULTS / f"{self.stamp}{'-quick' if self.quick else ''}-s{scenario}-profile.json"
 
 
 def run_scenario(number: int, module, system, settings) -> dict:
@@ -71,6 +71,7 @@ def profile_missed(number: int, module, system, settings, result: dict) -> None:
     if during:
         if result.get("met") is False:
             result["profile"] = Path(during).name
+            result["profile_summary"] = profiles.summary(Path(during))
         else:
             Path(during).unlink(missing_ok=True)
         return
@@ -85,6 +86,7 @@ def profile_missed(number: int, module, system, settings, result: dict) -> None:
             module.profile_load(system, settings, result)
         if recorded and output.exists():
             result["profile"] = output.name
+            result["profile_summary"] = profiles.summary(output)
     except Exception:
         traceback.print_exc()
 
@@ -125,7 +127,7 @@ def main(argv=None) -> int:
                "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
                "scenarios": {}}
-    for stale in RESULTS.glob(f"{settings.profile_path(0).name.removesuffix('-s0-profile.svg')}-s*-profile.*"):
+    for stale in RESULTS.glob(f"{settings.profile_path(0).name.removesuffix('-s0-profile.json')}-s*-profile.*"):
         stale.unlink()  # a profile belongs to the run whose report links it
     started = time.monotonic()
     system = BenchSystem()

@@ -114,12 +114,13 @@ def resident_sizes(trees: dict) -> dict[str, int]:
 
 @contextmanager
 def profiled(pid: int, output: Path, subprocesses: bool = False):
-    """py-spy samples `pid` while the block runs and writes a flame graph SVG (None: no py-spy)."""
+    """py-spy samples `pid` while the block runs and writes a speedscope profile (open it at
+    https://www.speedscope.app; None: no py-spy)."""
     py_spy = shutil.which("py-spy") or str(BIN / "py-spy")
     if not Path(py_spy).exists():
         yield None
         return
-    command = [py_spy, "record", "--pid", str(pid), "--output", str(output), "--format", "flamegraph",
+    command = [py_spy, "record", "--pid", str(pid), "--output", str(output), "--format", "speedscope",
                "--rate", "50", "--nonblocking"] + (["--subprocesses"] if subprocesses else [])
     log = output.with_suffix(".log").open("wb")
     recorder = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)

@@ -100,8 +100,22 @@ def markdown(results: dict, plots: dict[str, str]) -> str:
         if number in plots:
             lines += ["", f"![scenario {number}]({plots[number]})"]
         if result.get("profile"):
-            lines += ["", f"Profile (py-spy, {result.get('bounding')}): [{result['profile']}]({result['profile']})"]
+            lines += ["", f"Profile of {result.get('bounding')} (py-spy, speedscope format: open it at "
+                          f"https://www.speedscope.app): [{result['profile']}]({result['profile']})"]
+            lines += profile_table(result.get("profile_summary"))
     return "\n".join(lines) + "\n"
+
+
+def profile_table(summary: dict | None) -> list[str]:
+    if not summary or not summary.get("self"):
+        return []
+    lines = ["", f"Sampled {summary['seconds_sampled']} s (all threads).", "",
+             "| self time in | % | inclusive, our own code | % |", "|---|---|---|---|"]
+    own = summary.get("own_code_inclusive", [])
+    for i, (where, share) in enumerate(summary["self"]):
+        mine = f"`{own[i][0]}` | {own[i][1]}" if i < len(own) else " | "
+        lines.append(f"| `{where}` | {share} | {mine} |")
+    return lines
 
 
 def write(results: dict, folder: Path, stamp: str) -> list[Path]:
@@ -117,3 +131,10 @@ def write(results: dict, folder: Path, stamp: str) -> list[Path]:
     json_path.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n")
     md_path.write_text(markdown(results, plots))
     return [json_path, md_path, *(folder / name for name in plots.values())]
+
+
+if __name__ == "__main__":  # write the page and plots again from a results file
+    import sys
+
+    source = Path(sys.argv[1])
+    write(json.loads(source.read_text()), source.parent, source.stem)

@@ -1,7 +1,7 @@
 """The benchmark's bookkeeping on a tiny made-up result set: no system, no timing."""
 import json
 
-from bench import loadgen, measure, report
+from bench import loadgen, measure, profiles, report
 
 
 def step(offered, achieved, p95, errors=0):
@@ -29,13 +29,29 @@ def test_the_report_shows_each_figure_beside_its_goal_with_plots(tmp_path):
                    "2": {"title": "dashboard", "summary": "gateway 40/s vs baseline 100/s", "met": False,
                          "goal": "ratio >= 0.5", "ladders": {"gateway": [step(10, 10, 30), step(40, 30, 900)],
                                                              "baseline": [step(10, 10, 10), step(100, 99, 40)]},
-                         "profile": "x-s2-profile.svg", "bounding": "gateway"},
+                         "profile": "x-s2-profile.json", "bounding": "gateway",
+                         "profile_summary": {"seconds_sampled": 8, "self": [["poll (selectors.py:1)", 40.0]],
+                                             "own_code_inclusive": [["overview (ledger/overview.py:124)", 30.0]]}},
                    "7": report.memory_result({"gateway": 300 * report.MIB, "baseline": 100 * report.MIB},
                                              {"gateway": 400 * report.MIB}, "memory")}}
     paths = report.write(results, tmp_path, "x")
     page = (tmp_path / "x.md").read_text()
     assert "| 2 | dashboard | gateway 40/s vs baseline 100/s | ratio >= 0.5 | **missed** |" in page
-    assert "![scenario 2](x-s2.png)" in page and "[x-s2-profile.svg](x-s2-profile.svg)" in page
+    assert "![scenario 2](x-s2.png)" in page and "[x-s2-profile.json](x-s2-profile.json)" in page
+    assert "| `poll (selectors.py:1)` | 40.0 | `overview (ledger/overview.py:124)` | 30.0 |" in page
     assert (tmp_path / "x-s2.png").read_bytes()[:4] == b"\x89PNG" and (tmp_path / "x-s7.png").exists()
     assert json.loads((tmp_path / "x.json").read_text())["scenarios"]["7"]["figures"]["total_under_load_mib"] == 400
     assert len(paths) == 4
+
+
+def test_a_profile_summary_ranks_self_time_and_our_own_frames(tmp_path):
+    profile = tmp_path / "p.json"
+    frames = [{"name": "main", "file": "/x/services/ledger/ledger/service.py", "line": 1},
+              {"name": "execute", "file": "/x/site-packages/sqlalchemy/engine.py", "line": 2},
+              {"name": "dumps", "file": "/usr/lib/python3.11/json/__init__.py", "line": 3}]
+    profile.write_text(json.dumps({"shared": {"frames": frames}, "profiles": [
+        {"samples": [[0, 1], [0, 1], [0, 1], [0, 2]], "weights": [0.02, 0.02, 0.02, 0.02]}]}))
+    summary = profiles.summary(profile)
+    assert summary["self"][0] == ["execute (sqlalchemy/engine.py:2)", 75.0]
+    assert summary["self"][1] == ["dumps (json/__init__.py:3)", 25.0]
+    assert summary["own_code_inclusive"] == [["main (ledger/ledger/service.py:1)", 100.0]]
