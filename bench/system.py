@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -137,6 +138,16 @@ class BenchSystem:
             parent = psutil.Process(process.pid)
             trees[name] = [parent, *parent.children(recursive=True)]
         return trees
+
+    @contextmanager
+    def paused(self, name: str):
+        """`name` stopped (SIGSTOP) while the block runs: its queues fill, and it catches up after."""
+        process = psutil.Process(self.processes[name].pid)
+        process.suspend()
+        try:
+            yield
+        finally:
+            process.resume()
 
     def stop_process(self, name: str) -> None:
         up.stop_all({name: self.processes.pop(name)})
