@@ -37,16 +37,21 @@ def sustained(step: dict) -> bool:
     return step["achieved_rate"] >= 0.9 * step["offered_rate"] and step["errors"] <= 0.01 * step["operations"]
 
 
-def ladder(run_step, rates: list[float], max_p95_ms: float = 2000) -> list[dict]:
-    """Run `run_step(rate)` for rising rates until one is not sustained (or its p95 explodes)."""
+def ladder(run_step, rates: list[float], max_p95_ms: float = 2000, max_steps: int = 10) -> list[dict]:
+    """Run `run_step(rate)` for rising rates until one is not sustained (or its p95 explodes); past
+    the planned rates (the probe underestimated) it goes on by half as much again each step."""
     steps = []
-    for rate in rates:
+    rates = list(rates)
+    while rates and len(steps) < max_steps:
+        rate = rates.pop(0)
         step = run_step(rate)
         steps.append(step)
         print(f"    offered {rate:7.1f}/s -> achieved {step['achieved_rate']:7.1f}/s, p50 {step['p50_ms']} ms, "
               f"p95 {step['p95_ms']} ms, errors {step['errors']}", flush=True)
         if not sustained(step) or (step["p95_ms"] or 0) > max_p95_ms:
             break
+        if not rates:
+            rates.append(round(rate * 1.5, 1))
     return steps
 
 
