@@ -117,8 +117,10 @@ def memory_at_rest(system) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Run the benchmark scenarios and write the report.")
     parser.add_argument("--only", type=int, nargs="+", choices=sorted(SCENARIOS), default=sorted(SCENARIOS))
+    parser.add_argument("--label", default="", help="added to the results' file names (a partial run)")
     args = parser.parse_args(argv)
     settings = Settings.from_environment()
+    settings.stamp += f"-{args.label}" if args.label else ""
     from bench import dashboard, declarations_submit, ledger_import, login_argon2, notifications_fanout, rpc_roundtrip
     modules = {1: rpc_roundtrip, 2: dashboard, 3: ledger_import, 4: notifications_fanout, 5: declarations_submit,
                6: login_argon2}
@@ -149,7 +151,10 @@ def main(argv=None) -> int:
             under = results["scenarios"].get("2", {}).get("peak_rss_under_load", {})
             results["scenarios"]["7"] = report.memory_result(rest, under, SCENARIOS[7])
     finally:
-        system.stop()
+        try:
+            system.stop()
+        except Exception:  # the figures are worth more than a clean stop (a restarted PostgreSQL)
+            traceback.print_exc()
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["total_seconds"] = round(time.monotonic() - started, 1)
     paths = report.write(results, RESULTS, settings.stamp + ("-quick" if settings.quick else ""))
