@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PACKAGES := shared services/identity services/ledger services/declarations services/notifications services/gateway staff
 STAMP := $(VENV)/.installed
 
-.PHONY: up test chaos lint infra lock clean
+.PHONY: up test bench chaos lint infra lock clean
 
 up: $(STAMP) infra
 	$(BIN)/python scripts/up.py
@@ -15,6 +15,12 @@ test: $(STAMP) infra
 	$(BIN)/ruff check .
 	$(BIN)/bandit --quiet --recursive shared services staff --exclude '*/tests/*' --severity-level high
 	$(BIN)/python -m pytest
+
+# The benchmark harness (not part of `make test`): the system as `make up` starts it, a data set of
+# 200,000 taxpayers and 1,000,000 payments, scenarios 1-7, report in bench/results/<date>.md.
+# BENCH_QUICK=1 for a small smoke run.
+bench: $(STAMP) infra
+	$(BIN)/python -m bench.harness
 
 # The long soak: SIGKILLs at random moments on private PostgreSQL/RabbitMQ servers, 20 a scenario
 # (registration, ledger statement import, declaration submission: CHAOS_KILLS, CHAOS_SEED,

@@ -1,54 +1,43 @@
-"""Scenario 1 of the benchmark harness: the cost of the bus.
+"""Scenario 1: the cost of the bus.
 
-Sequential round trips of an empty call: a service as the project's run (`rpc_method`
-entrypoint, `Config().nameko_config()`) called through the gateway's client
-(`portal_shared.rpc_client.RpcPool`: one kept AMQP connection per slot) versus a raw AMQP round trip with pika
-and RabbitMQ's direct reply-to, on the same broker. Prints calls/s, p50/p95 and the ratio.
-
-    .venv/bin/python bench/rpc_roundtrip.py [--calls 2000]
+Sequential round trips of an empty call: the project's RPC (`portal_shared.rpc_client.RpcPool`,
+as the gateway calls, to a nameko service with the project's nameko settings) versus a raw AMQP
+round trip with pika and RabbitMQ's direct reply-to, on the same broker and vhost. Calls/s,
+p50/p95 and the ratio. Sequential on purpose: this is the latency of one hop, not a capacity.
 """
-import argparse
 import multiprocessing
-import os
 import statistics
 import time
 import uuid
 
-AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 ECHO_QUEUE = f"bench-echo-{uuid.uuid4().hex[:6]}"
 
 
-def ping_contract():
-    from portal_shared.contracts.base import RpcMethod
-    return RpcMethod("bench_echo", "ping")
-
-
-def run_nameko_echo(ready):
-    """The service side as the project's services run it: `rpc_method` entrypoint, shared config."""
+def run_nameko_echo(amqp_uri, ready):
     import eventlet
     eventlet.monkey_patch()
+    from nameko.rpc import rpc
     from nameko.runners import ServiceRunner
 
     from portal_shared.config import Config
-    from portal_shared.entrypoints import rpc_method
 
     class BenchEcho:
         name = "bench_echo"
 
-        @rpc_method(ping_contract())
+        @rpc
         def ping(self):
             return None
 
-    runner = ServiceRunner({**Config().nameko_config(), "AMQP_URI": AMQP})
+    runner = ServiceRunner({**Config().nameko_config(), "AMQP_URI": amqp_uri})
     runner.add_service(BenchEcho)
     runner.start()
     ready.set()
     runner.wait()
 
 
-def run_pika_echo(ready):
+def run_pika_echo(amqp_uri, ready):
     import pika
-    connection = pika.BlockingConnection(pika.URLParameters(AMQP))
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     channel = connection.channel()
     channel.queue_declare(ECHO_QUEUE, auto_delete=True)
 
@@ -62,31 +51,33 @@ def run_pika_echo(ready):
     channel.start_consuming()
 
 
-def timed(call, count: int) -> list[float]:
+def timed(call, seconds: float) -> list[float]:
     for _ in range(50):  # warm-up
         call()
     latencies = []
-    for _ in range(count):
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
         started = time.perf_counter()
         call()
         latencies.append(time.perf_counter() - started)
     return latencies
 
 
-def nameko_calls(count: int) -> list[float]:
+def nameko_calls(amqp_uri: str, seconds: float) -> list[float]:
+    from portal_shared.contracts.base import RpcMethod
     from portal_shared.rpc_client import RpcPool
 
-    pool = RpcPool({"AMQP_URI": AMQP, "serializer": "json"}, size=1, timeout=10)
-    ping = ping_contract()
+    pool = RpcPool({"AMQP_URI": amqp_uri}, size=1, timeout=10)
+    ping = RpcMethod("bench_echo", "ping")
     try:
-        return timed(lambda: pool.call(ping), count)
+        return timed(lambda: pool.call(ping), seconds)
     finally:
         pool.close()
 
 
-def pika_calls(count: int) -> list[float]:
+def pika_calls(amqp_uri: str, seconds: float) -> list[float]:
     import pika
-    connection = pika.BlockingConnection(pika.URLParameters(AMQP))
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     channel = connection.channel()
     replies = []
     channel.basic_consume("amq.rabbitmq.reply-to", lambda ch, m, p, body: replies.append(body),
@@ -100,50 +91,35 @@ def pika_calls(count: int) -> list[float]:
         replies.clear()
 
     try:
-        return timed(call, count)
+        return timed(call, seconds)
     finally:
         connection.close()
 
 
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def report(name: str, latencies: list[float]) -> float:
-    rate = len(latencies) / sum(latencies)
+def figures(latencies: list[float]) -> dict:
     cuts = statistics.quantiles(latencies, n=100)
-    print(f"{name:<28} {rate:8.0f} calls/s   p50 {cuts[49] * 1000:6.2f} ms   p95 {cuts[94] * 1000:6.2f} ms")
-    return rate
+    return {"calls_per_s": round(len(latencies) / sum(latencies), 1), "p50_ms": round(cuts[49] * 1000, 3),
+            "p95_ms": round(cuts[94] * 1000, 3)}
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--calls", type=int, default=2000)
-    args = parser.parse_args()
+def scenario(system, settings) -> dict:
     servers = []
     for target in (run_nameko_echo, run_pika_echo):
         ready = multiprocessing.Event()
-        process = multiprocessing.Process(target=target, args=(ready,), daemon=True)
+        process = multiprocessing.Process(target=target, args=(system.amqp_uri, ready), daemon=True)
         process.start()
         ready.wait(30)
         servers.append(process)
     time.sleep(0.5)
     try:
-        before = [cpu_seconds(process.pid) for process in servers]
-        project = report("project RPC (nameko pool)", nameko_calls(args.calls))
-        middle = [cpu_seconds(process.pid) for process in servers]
-        raw = report("raw AMQP (pika, reply-to)", pika_calls(args.calls))
-        after = [cpu_seconds(process.pid) for process in servers]
-        print(f"ratio project/raw: {project / raw:.2f}")
-        print(f"service CPU per call: project {(middle[0] - before[0]) / (args.calls + 50) * 1e6:.0f} µs, "
-              f"raw {(after[1] - middle[1]) / (args.calls + 50) * 1e6:.0f} µs (other load on the machine "
-              "stretches wall-clock figures, not these)")
+        project = figures(nameko_calls(system.amqp_uri, settings.step_seconds))
+        raw = figures(pika_calls(system.amqp_uri, settings.step_seconds))
     finally:
         for process in servers:
             process.terminate()
-
-
-if __name__ == "__main__":
-    main()
+    ratio = round(project["calls_per_s"] / raw["calls_per_s"], 3)
+    print(f"    project RPC {project}, raw AMQP {raw}, ratio {ratio}", flush=True)
+    return {"figures": {"project_rpc": project, "ratio": ratio}, "limit": {"raw_amqp": raw},
+            "goal": "improve the ratio project/raw (no fixed figure)", "met": None,
+            "summary": f"{project['calls_per_s']:.0f} vs {raw['calls_per_s']:.0f} calls/s (ratio {ratio:.2f}); "
+                       f"p95 {project['p95_ms']:.2f} vs {raw['p95_ms']:.2f} ms"}

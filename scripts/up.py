@@ -19,9 +19,19 @@ def run_step(*command: str) -> None:
     subprocess.run(command, cwd=ROOT, check=True)
 
 
-def start(name: str, *command: str) -> subprocess.Popen:
+def start(name: str, *command: str, log=None) -> subprocess.Popen:
+    """`log`: an open file for the process's output (the benchmark keeps it off the terminal)."""
     print(f"  starting {name}", flush=True)
-    return subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+    return subprocess.Popen(command, cwd=ROOT, start_new_session=True, stdout=log,
+                            stderr=subprocess.STDOUT if log else None)
+
+
+def start_services(processes: dict[str, subprocess.Popen], log=None) -> None:
+    """The nameko services, one process each, and the gateway under gunicorn."""
+    for service in SERVICES:
+        processes[service] = start(service, str(BIN / "portal-run"), service, log=log)
+    processes["gateway"] = start("gateway", str(BIN / "gunicorn"), "-c", "services/gateway/gateway/gunicorn_conf.py",
+                                 "gateway.app:create_app()", log=log)
 
 
 def stop_all(processes: dict[str, subprocess.Popen]) -> None:
@@ -56,11 +66,7 @@ def main() -> int:
     os.environ.setdefault("TRUSTED_PROFILE_CERT_FILE", signing_cert)  # the services trust the fake
     processes["trusted profile (fake)"] = start("trusted profile (fake)", str(BIN / "python"), "-m",
                                                 "declarations.fakes.signing_service", "--pem", signing_pem)
-    for service in SERVICES:
-        processes[service] = start(service, str(BIN / "portal-run"), service)
-    processes["gateway"] = start("gateway", str(BIN / "gunicorn"), "-c",
-                                 "services/gateway/gateway/gunicorn_conf.py",
-                                 "gateway.app:create_app()")
+    start_services(processes)
     stopping = False
 
     def request_stop(*_):
