@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from ledger import allocation, journal
 from ledger.bulk import copy_rows, new_id
 from ledger.models import allocations, journal_lines, payments
+from portal_shared.errors import ValidationFailed
 
 
 @dataclass
@@ -217,14 +218,24 @@ def undo_allocations(session, payment_id: str, operation: str) -> list[tuple[str
 def reallocate(session, payment_id: str, tax_account_id: str, named_liability_id: str | None,
                operation: str) -> tuple[list[tuple[str, int]], list[allocation.Allocation]]:
     """Move a payment to `tax_account_id` (optionally a named liability): undo, allocate again,
-    journal the move. Returns (old (kind, grosze), new allocations)."""
+    journal the move. Returns (old (kind, grosze), new allocations).
+
+    A payment part of which was refunded stays on its tax account (ValidationFailed): the refund
+    was paid out of that account's overpayment and has left the office. Moving the payment would
+    leave the old account with a refund nothing paid for, and moving the refund too would book
+    on the new account a refund no overpayment there justified: whether a refund was undue is the
+    office's decision, not a bookkeeping move. Reallocating within the same account (a correction,
+    or another liability of the same tax) keeps the refund where it is and allocates the rest."""
     payment = session.execute(sa.select(payments).where(payments.c.id == payment_id).with_for_update()).one()
     lock_accounts(session, [payment.tax_account_id, tax_account_id])
+    refunded = refunded_from(session, payment_id)
+    if refunded and payment.tax_account_id != tax_account_id:
+        raise ValidationFailed({"payment_id": ["payment.partly_refunded"]})
     old = undo_allocations(session, payment_id, operation)
     session.execute(payments.update().where(payments.c.id == payment_id).values(
         tax_account_id=tax_account_id, named_liability_id=named_liability_id))
     state = load_states(session, [tax_account_id])[tax_account_id]
-    amount = payment.amount_grosze - refunded_from(session, payment_id)
+    amount = payment.amount_grosze - refunded
     new = allocation.allocate(state, amount, payment.paid_on, named_liability_id) if amount > 0 else []
     installment_delta, reminder_delta = defaultdict(lambda: [0, 0]), defaultdict(int)
     for part in new:

@@ -11,12 +11,10 @@ Invariants after every step:
   else is owed), no installment is paid below zero or above its amount, the balance reconciles;
 - received, refunded and assessed equal the model's;
 - an account no payment was moved away from has no overpayment while an installment is open;
-- a replayed key changes nothing and answers with the first payment.
-
-Found by this machine, left to the ledger's owners: rebooking a payment part of which was
-refunded leaves the refund on the old tax account, so neither account reconciles on its own
-(the subject's total still does; across two subjects neither would). Accounts a refunded payment
-moved between are therefore checked at the subject's level only (`refund_moved`).
+- a replayed key changes nothing and answers with the first payment;
+- a payment part of which was refunded is refused a move to another tax account, and the
+  refusal changes nothing (this machine found such a move leaving the refund behind, so neither
+  account reconciled on its own).
 """
 import uuid
 from datetime import date, timedelta
@@ -29,6 +27,7 @@ from ledger_factories import PESEL, PREFIX, SORT_CODE, assessment
 from sqlalchemy.orm import Session
 
 from ledger import liabilities, overpayments, overview, postings
+from portal_shared.errors import ValidationFailed
 
 TAX_TYPES = ("property_tax", "waste_fee")
 FIRST_DAY = date(2026, 1, 2)       # payments from here, one a day, all before 15 March
@@ -49,7 +48,6 @@ class LedgerMachine(RuleBasedStateMachine):
         self.payments: dict[str, dict] = {}           # idempotency key -> what was posted and where it is
         self.refunded = 0
         self.moved_away: set[str] = set()             # accounts a payment was rebooked away from
-        self.refund_moved: set[str] = set()           # accounts a partly refunded payment left or joined
 
     def teardown(self):
         self.session.close()
@@ -107,11 +105,17 @@ class LedgerMachine(RuleBasedStateMachine):
         key = data.draw(st.sampled_from(sorted(self.payments)))
         tax_type = data.draw(st.sampled_from(sorted(self.liability)))
         payment, target = self.payments[key], self.accounts[tax_type]
+        moves = payment["account"] is not None and payment["account"] != target
+        if moves and postings.refunded_from(self.session, payment["id"]):
+            before = self._books()
+            with pytest.raises(ValidationFailed) as refused:   # refused before it writes anything
+                postings.reallocate(self.session, payment["id"], target, self.liability[tax_type][0], "rebooking")
+            assert refused.value.field_errors == {"payment_id": ["payment.partly_refunded"]}
+            assert self._books() == before
+            return
         postings.reallocate(self.session, payment["id"], target, self.liability[tax_type][0], "rebooking")
-        if payment["account"] and payment["account"] != target:
+        if moves:
             self.moved_away.add(payment["account"])
-            if postings.refunded_from(self.session, payment["id"]):
-                self.refund_moved |= {payment["account"], target}
         payment["account"] = target
 
     @rule(requested=amounts)
@@ -148,8 +152,7 @@ class LedgerMachine(RuleBasedStateMachine):
             assert balance["assessed_grosze"] == self.liability[tax_type][2]
             assert balance["interest_today_grosze"] == 0 and balance["reminder_costs_grosze"] == 0
             assert balance["balance_grosze"] == balance["outstanding_grosze"] - balance["overpayment_grosze"]
-            if account not in self.refund_moved:
-                self._reconciles(balance, [account])
+            self._reconciles(balance, [account])
             if account not in self.moved_away:
                 assert balance["overpayment_grosze"] == 0 or balance["outstanding_grosze"] == 0, balance
         subject = overview.balance_of(self.session, list(self.accounts.values()), FIRST_DAY)

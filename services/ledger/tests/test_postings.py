@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ledger import liabilities, overpayments, overview, postings, reminders
 from ledger.models import journal_lines, tax_accounts
+from portal_shared.errors import ValidationFailed
 
 TODAY = date(2026, 12, 1)
 
@@ -109,6 +110,41 @@ def test_rebooking_moves_a_payment_and_history_shows_both(session):
     assert overview.balance_of(session, [wrong_account], date(2026, 3, 2))["paid_grosze"] == 0
     assert overview.balance_of(session, [right_account], date(2026, 3, 2))["paid_grosze"] == 100_00
     assert wrong != right and journal_balances(session)
+
+
+def test_a_partly_refunded_payment_is_not_rebooked_to_another_tax_and_both_accounts_reconcile(session):
+    """The refunded 50 zł has left the office from the property tax account: moving the payment
+    to the waste fee would leave that refund with nothing behind it."""
+    assess(session, 100_00)
+    waste_fee = assess(session, 300_00, tax_type="waste_fee")
+    property_account, waste_account = account_id(session), account_id(session, tax_type="waste_fee")
+    posted = pay(session, "cash:p", 250_00, date(2026, 3, 1), property_account)
+    assert overpayments.refund(session, PESEL, 50_00, "61109010140000071219812874", None) == 50_00
+    before = overview.payments_of(session, [property_account, waste_account])
+    with pytest.raises(ValidationFailed) as refused:
+        postings.reallocate(session, posted.payment_id, waste_account, waste_fee, "rebooking")
+    assert refused.value.field_errors == {"payment_id": ["payment.partly_refunded"]}
+    assert overview.payments_of(session, [property_account, waste_account]) == before
+    for account, received, refunded in ((property_account, 250_00, 50_00), (waste_account, 0, 0)):
+        balance = overview.balance_of(session, [account], date(2026, 3, 2))
+        assert balance["reconciles"], balance
+        assert (balance["received_grosze"], balance["refunded_grosze"]) == (received, refunded)
+    assert journal_balances(session)
+
+
+def test_a_partly_refunded_payment_is_reallocated_within_its_account_without_the_refund(session):
+    declaration = str(uuid.uuid4())
+    assess(session, 100_00, declaration_id=declaration)
+    account = account_id(session)
+    posted = pay(session, "cash:q", 250_00, date(2026, 3, 1), account)
+    overpayments.refund(session, PESEL, 50_00, "61109010140000071219812874", None)
+    corrected = assess(session, 180_00, declaration_id=str(uuid.uuid4()), corrects=declaration)
+    postings.reallocate(session, posted.payment_id, account, corrected, "rebooking")
+    net = dict(liabilities.net_allocations(session, posted.payment_id))
+    assert sum(net.values()) == 200_00 and net.get("principal") == 180_00
+    balance = overview.balance_of(session, [account], date(2026, 3, 2))
+    assert balance["reconciles"] and balance["refunded_grosze"] == 50_00 and balance["overpayment_grosze"] == 20_00
+    assert journal_balances(session)
 
 
 def test_overpayment_is_credited_against_a_new_liability_or_refunded(session):

@@ -380,6 +380,11 @@ OPERATOR_NOTIFICATION = RpcMethod(SERVICE, "operator_notification", OperatorNoti
 MESSAGES: dict[str, tuple[str, str]] = {
     "liability.not_found": ("Nie znaleziono zobowiązania.", "Liability not found."),
     "payment.not_found": ("Nie znaleziono wpłaty.", "Payment not found."),
+    "payment.partly_refunded": (
+        "Część tej wpłaty zwrócono już jako nadpłatę. Zwrócona kwota opuściła urząd, więc wpłaty nie można "
+        "przeksięgować na inny rachunek podatku; najpierw rozlicz zwrot.",
+        "Part of this payment was already refunded as an overpayment. The refunded amount has left the office, "
+        "so the payment cannot be rebooked to another tax account; settle the refund first."),
     "installment.not_found": ("Nie znaleziono raty.", "Installment not found."),
     "installment.paid": ("Ta rata jest już zapłacona.", "This installment is already paid."),
     "tax_account.not_found": ("Nie znaleziono rachunku podatnika o tym numerze.",
