@@ -92,6 +92,11 @@ class Config:
     notify_retry_delays_ms: tuple[int, ...] = field(default_factory=lambda: tuple(
         int(ms) for ms in env("NOTIFY_RETRY_DELAYS_MS", "30000,120000,600000,1800000,7200000").split(",")))
     notify_codes_per_hour: int = field(default_factory=lambda: env_int("NOTIFY_CODES_PER_HOUR", 5))
+    # The sweep that hands the senders what no queue will bring back: queued messages whose
+    # publish was lost, and sends interrupted by a crash (resent: at least once, same Message-ID).
+    notify_sweep_seconds: int = field(default_factory=lambda: env_int("NOTIFY_SWEEP_SECONDS", 30))
+    notify_requeue_after_seconds: int = field(default_factory=lambda: env_int("NOTIFY_REQUEUE_AFTER_SECONDS", 60))
+    notify_resend_after_seconds: int = field(default_factory=lambda: env_int("NOTIFY_RESEND_AFTER_SECONDS", 600))
     reminder_days_before: tuple[int, ...] = field(default_factory=lambda: tuple(
         int(days) for days in env("REMINDER_DAYS_BEFORE", "7,1").split(",")))
     reminder_check_seconds: int = field(default_factory=lambda: env_int("REMINDER_CHECK_SECONDS", 300))

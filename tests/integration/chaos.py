@@ -31,6 +31,10 @@ from portal_shared.migrate import migrate
 from portal_shared.testing import MailSink, free_port, start_process
 
 SETTLE_SECONDS = 60.0
+# Notifications' sweep, short: an e-mail whose sender was killed between commit and SMTP is sent
+# again within seconds rather than the production minutes (the environment may override these).
+SHORT_SWEEP = {"NOTIFY_SWEEP_SECONDS": "2", "NOTIFY_REQUEUE_AFTER_SECONDS": "3", "NOTIFY_RESEND_AFTER_SECONDS": "10"}
+SWEEP_PATIENCE = 16.0  # resend window + two sweeps + sending: how long a stranded e-mail may wait
 
 
 @dataclass
@@ -113,7 +117,7 @@ class System:
         self.sink_process = start_process("notifications.fakes.mailsink", "--smtp-port", str(smtp_port),
                                           "--http-port", str(http_port), ports=(smtp_port, http_port))
         self.mail_sink = MailSink(f"http://127.0.0.1:{http_port}")
-        env = {**os.environ, "AMQP_URI": self.rabbit.amqp_uri, "SMTP_PORT": str(smtp_port),
+        env = {**SHORT_SWEEP, **os.environ, "AMQP_URI": self.rabbit.amqp_uri, "SMTP_PORT": str(smtp_port),
                "PORTAL_ENV": "test", "LOG_LEVEL": "WARNING"}
         self.engines = {}
         for name in self.services:
@@ -291,7 +295,8 @@ def run(scenario: Scenario, *, kills: int, seed: int, system: System | None = No
 
 def _settle(scenario, system, records, report, quiet_seconds: float = 5.0) -> None:
     """Redeliveries and the outbox finish in their own time: check until clean, or until the
-    findings stop changing for `quiet_seconds` (what is left then stays), or out of time."""
+    findings stop changing for `quiet_seconds` (what is left then stays), or out of time.
+    Stranded e-mails get the longer `SWEEP_PATIENCE`: the sweep sends them, but not at once."""
     deadline = time.monotonic() + SETTLE_SECONDS
     last, unchanged_since = None, time.monotonic()
     while True:
@@ -300,9 +305,22 @@ def _settle(scenario, system, records, report, quiet_seconds: float = 5.0) -> No
         findings = (report.lost, report.duplicated, report.stranded)
         if findings != last:
             last, unchanged_since = findings, time.monotonic()
-        if not any(findings) or time.monotonic() > min(deadline, unchanged_since + quiet_seconds):
+        patience = max(quiet_seconds, SWEEP_PATIENCE) if report.stranded else quiet_seconds
+        if not any(findings) or time.monotonic() > min(deadline, unchanged_since + patience):
             return
         time.sleep(0.5)
+
+
+def deliveries_by_message_id(mails: list[dict]) -> tuple[dict[str, list[dict]], int]:
+    """E-mails from the sink grouped by their Message-ID, and how many were repeats. A sender
+    killed after the SMTP server accepted a message, but before it recorded `sent`, sends it again
+    after the sweep's resend window (at least once); the repeat carries the same Message-ID, by
+    which real mail systems drop it. So one Message-ID is one delivery; a second Message-ID for
+    the same promise is a real duplicate."""
+    by_id = {}
+    for mail in mails:
+        by_id.setdefault(mail["message_id"], []).append(mail)
+    return by_id, len(mails) - len(by_id)
 
 
 class _system_or:

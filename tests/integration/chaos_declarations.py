@@ -17,7 +17,7 @@ import time
 import uuid
 
 import sqlalchemy as sa
-from chaos import Report, Scenario, System
+from chaos import Report, Scenario, System, deliveries_by_message_id
 from chaos_registration import pesel_for
 from helpers import code_from, registration
 
@@ -138,7 +138,9 @@ class DeclarationSubmissionScenario(Scenario):
 
     def _check_mail(self, system: System, references: dict, report: Report) -> None:
         emails = {t["email"] for t in self.taxpayers}
-        texts = [m.get("text") or "" for m in system.mail_sink.messages() if set(m["rcpt_to"]) & emails]
+        ours = [m for m in system.mail_sink.messages() if set(m["rcpt_to"]) & emails]
+        by_message_id, report.notes["resent_same_message_id"] = deliveries_by_message_id(ours)
+        texts = [mail.get("text") or "" for mail, *_resends in by_message_id.values()]  # one per Message-ID
         unsent = [body for body, in system.query(
             "notifications", "SELECT body_text FROM messages WHERE message_type = 'upo_receipt' AND status <> 'sent'")]
         for declaration_id, reference in references.items():

@@ -38,9 +38,9 @@ def test_registrations_survive_killed_services(system):
     assert report.kills == 3 and report.accepted > 0
     assert report.lost == [] and report.duplicated == [], report.summary()
     assert report.notes["bad_responses"] == 0 and report.notes["raised"] == 0, report.summary()
-    # A kill between storing a message and handing it to SMTP strands it (kept as queued or
-    # sending for a resender to finish; main has none yet): reported, and never silently gone.
-    assert all(status in ("queued", "sending") for status, _ in report.stranded)
+    # A kill between storing a message and handing it to SMTP leaves it queued or sending; the
+    # notifications sweep (short windows here, see chaos.SHORT_SWEEP) sends it before the check.
+    assert report.stranded == [], report.summary()
 
 
 def test_rabbitmq_restart_under_traffic(system):
@@ -99,4 +99,4 @@ def test_submissions_survive_killed_declarations_and_notifications(system):
     # `submit` reads the draft before the key; one refusal on draft_id was still seen in 92 soak
     # submissions after that fix (cause not found yet). The declaration is filed once either way.
     assert set(report.notes["refused"]) <= {"400:submission:validation_failed ['draft_id']"}, report.summary()
-    assert all(kind == "upo_email" for kind, _ in report.stranded)   # kept for the resender, never gone
+    assert report.stranded == [], report.summary()   # an interrupted UPO e-mail is sent by the sweep

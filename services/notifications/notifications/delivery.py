@@ -274,18 +274,20 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def release_waiting(session, limit: int = 1000) -> list[str]:
+def release_waiting(session, requeue_after_seconds: int, resend_after_seconds: int,
+                    limit: int = 1000) -> list[str]:
     """Messages that no queue will bring back, handed to the senders again: queued ones whose
-    time has come (deferred by quiet hours, or lost between commit and publish), and sends
-    interrupted by a crash (`sending` for 10 minutes: sent again at least once; the SMS
-    operator drops a repeat by its idx)."""
+    time has come (deferred by quiet hours, or lost between commit and publish) and quiet for
+    `requeue_after_seconds`, and sends interrupted by a crash (`sending` for
+    `resend_after_seconds`: sent again at least once; the SMS operator drops a repeat by its idx,
+    a mail system by its Message-ID)."""
     ids = session.scalars(
         sa.select(Message.id).where(sa.or_(
             sa.and_(Message.status == "queued",
                     sa.func.coalesce(Message.not_before, Message.updated_at)
-                    < sa.func.now() - sa.text("interval '1 minute'")),
+                    < sa.func.now() - timedelta(seconds=requeue_after_seconds)),
             sa.and_(Message.status == "sending",
-                    Message.updated_at < sa.func.now() - sa.text("interval '10 minutes'"))))
+                    Message.updated_at < sa.func.now() - timedelta(seconds=resend_after_seconds))))
         .limit(limit).with_for_update(skip_locked=True)).all()
     if ids:
         session.execute(sa.update(Message).where(Message.id.in_(ids), Message.status == "sending").values(

@@ -7,7 +7,7 @@ lines end in CRLF. The SMTP sink parses the result with the standard library in 
 """
 import base64
 import uuid
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 
 CRLF = b"\r\n"
 MAX_WORD_BYTES = 45  # 45 bytes -> 60 base64 characters: an encoded word stays under 76
@@ -67,7 +67,9 @@ def render(from_header: str, recipient: str, subject: str, text: str, html: str 
     single = not html and not attachments
     headers = (f"From: {from_header}\r\nTo: {recipient}\r\nSubject: {encoded_words(subject)}\r\n"
                f"Date: {formatdate(usegmt=True)}\r\n"
-               f"Message-ID: {make_msgid(idstring=message_id, domain='portal.local')}\r\n"
+               # stable per message: a resend after a crash carries the same id, so mail
+               # systems (and our checks) can drop the duplicate
+               f"Message-ID: <{message_id}@portal.local>\r\n"
                f"MIME-Version: 1.0\r\nContent-Type: {content_type}\r\n")
     if single:
         headers += "Content-Transfer-Encoding: base64\r\n"

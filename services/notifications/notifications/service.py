@@ -154,10 +154,12 @@ class Service(HealthCheck, DeadLetters, StaffAudit):
         self.log.info("messages_delivered", count=len(outcomes),
                       failed=sum(1 for o in outcomes.values() if o.status != "sent"))
 
-    @timer(interval=30)
+    @timer(interval=Config().notify_sweep_seconds)  # read once, when the class is defined
     def release_waiting(self):
         """Messages and events whose time has come again: deferred, retried, interrupted."""
-        ids = delivery.release_waiting(self.db.session)
+        config = Config()
+        ids = delivery.release_waiting(self.db.session, config.notify_requeue_after_seconds,
+                                       config.notify_resend_after_seconds)
         self.db.commit()
         if ids:
             self.send_queue.send(ids)

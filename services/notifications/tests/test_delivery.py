@@ -311,10 +311,31 @@ def test_a_send_interrupted_by_a_crash_is_released_and_sent_again(fakes, publish
 
     with entrypoint_hook(fakes.replicas[0], "release_waiting") as release_waiting:
         release_waiting()
-    fakes.mail.wait_for(who["email"], count=2)  # at least once: the crash may have come after the sink's 250
-    [message] = wait_for_messages("status = 'sent'")
+    first, again = fakes.mail.wait_for(who["email"], count=2)  # at least once: the crash may have come
+    [message] = wait_for_messages("status = 'sent'")                # after the sink's 250
     assert [h["status"] for h in message.history][-3:] == ["queued", "sending", "sent"]
     assert message.history[-3]["error"] == "interrupted send"
+    assert first["message_id"] == again["message_id"] == f"<{message.id}@portal.local>"  # mail systems drop it
+
+
+def test_the_resend_window_is_configured(fakes, publish, monkeypatch):
+    old, young = person("44051401359"), person("02070803628")
+    for who in (old, young):
+        publish(identity.PASSWORD_RESET_REQUESTED, account_id=who["account_id"], email=who["email"],
+                first_name="Anna", language="pl", link_token="r" * 30, expires_at=EXPIRES.isoformat())
+    wait_for_messages("status = 'sent'", count=2)
+    monkeypatch.setenv("NOTIFY_RESEND_AFTER_SECONDS", "30")
+    execute("UPDATE messages SET status = 'sending', updated_at = now() - interval '40 seconds' "
+            "WHERE recipient = :email", email=old["email"])
+    execute("UPDATE messages SET status = 'sending', updated_at = now() - interval '20 seconds' "
+            "WHERE recipient = :email", email=young["email"])
+
+    with entrypoint_hook(fakes.replicas[0], "release_waiting") as release_waiting:
+        release_waiting()
+    fakes.mail.wait_for(old["email"], count=2)
+    assert wait_for_messages("status = 'sent' AND recipient = :email", email=old["email"])
+    [waiting] = messages("recipient = :email", email=young["email"])
+    assert waiting.status == "sending" and len(fakes.mail.messages(young["email"])) == 1
 
 
 def test_an_event_whose_lookup_fails_is_kept_and_handled_later(fakes, publish):
