@@ -22,11 +22,12 @@ def _allow_large_bodies():
         request.max_content_length = LARGE_BODY
 
 
-def _me() -> dict:
+def caller() -> dict:
+    """Who asks declarations, and in which language its answers' texts come."""
     return {"actor": current_actor(), "language": language()}
 
 
-def _download(found: dict, inline: bool = False) -> Response:
+def file_response(found: dict, inline: bool = False) -> Response:
     response = Response(base64.b64decode(found["content_base64"]), mimetype=found["media_type"])
     disposition = "inline" if inline else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{found["filename"]}"'
@@ -65,7 +66,7 @@ def form_definition(code):
 def start_draft():
     body = json_body()
     account = {key: g.account.get(key) for key in ("first_name", "last_name", "email", "phone", "address")}
-    return call(contract.START_DRAFT, **_me(), form_code=body.get("form_code"), subject=body.get("subject"),
+    return call(contract.START_DRAFT, **caller(), form_code=body.get("form_code"), subject=body.get("subject"),
                 account=account), 201
 
 
@@ -74,7 +75,7 @@ def start_draft():
             errors=(401, 403))
 @login_required
 def list_drafts():
-    return call(contract.LIST_DRAFTS, **_me())
+    return call(contract.LIST_DRAFTS, **caller())
 
 
 @bp.get("/drafts/<uuid:draft_id>")
@@ -82,7 +83,7 @@ def list_drafts():
             auth=True, errors=(401, 403, 404))
 @login_required
 def get_draft(draft_id):
-    return call(contract.GET_DRAFT, **_me(), draft_id=str(draft_id))
+    return call(contract.GET_DRAFT, **caller(), draft_id=str(draft_id))
 
 
 @bp.put("/drafts/<uuid:draft_id>/steps/<step>")
@@ -94,7 +95,7 @@ def save_step(draft_id, step):
     values = json_body().get("values")
     if not isinstance(values, dict):
         raise ValidationFailed({"values": ["Invalid input type."]})
-    return call(contract.SAVE_STEP, **_me(), draft_id=str(draft_id), step=step, values=values)
+    return call(contract.SAVE_STEP, **caller(), draft_id=str(draft_id), step=step, values=values)
 
 
 @bp.get("/drafts/<uuid:draft_id>/summary")
@@ -102,14 +103,14 @@ def save_step(draft_id, step):
             auth=True, errors=(401, 403, 404))
 @login_required
 def draft_summary(draft_id):
-    return call(contract.DRAFT_SUMMARY, **_me(), draft_id=str(draft_id))
+    return call(contract.DRAFT_SUMMARY, **caller(), draft_id=str(draft_id))
 
 
 @bp.delete("/drafts/<uuid:draft_id>")
 @documented("Discard an open draft.", status=204, auth=True, errors=(400, 401, 403, 404))
 @login_required
 def discard_draft(draft_id):
-    call(contract.DISCARD_DRAFT, **_me(), draft_id=str(draft_id))
+    call(contract.DISCARD_DRAFT, **caller(), draft_id=str(draft_id))
     return "", 204
 
 
@@ -120,7 +121,7 @@ def discard_draft(draft_id):
 @login_required
 def add_attachment(draft_id):
     filename, content = _upload()
-    return call(contract.ADD_ATTACHMENT, **_me(), draft_id=str(draft_id), filename=filename,
+    return call(contract.ADD_ATTACHMENT, **caller(), draft_id=str(draft_id), filename=filename,
                 content_base64=content), 201
 
 
@@ -129,7 +130,7 @@ def add_attachment(draft_id):
             response=contract.Document, auth=True, errors=(400, 401, 403, 404))
 @login_required
 def draft_document(draft_id):
-    return call(contract.DRAFT_DOCUMENT, **_me(), draft_id=str(draft_id))
+    return call(contract.DRAFT_DOCUMENT, **caller(), draft_id=str(draft_id))
 
 
 @bp.post("/drafts/<uuid:draft_id>/trusted-profile-signing")
@@ -137,7 +138,7 @@ def draft_document(draft_id):
             response=contract.TrustedProfileStart, status=201, auth=True, errors=(400, 401, 403, 404))
 @login_required
 def start_trusted_profile_signing(draft_id):
-    return call(contract.START_TRUSTED_PROFILE_SIGNING, **_me(), draft_id=str(draft_id)), 201
+    return call(contract.START_TRUSTED_PROFILE_SIGNING, **caller(), draft_id=str(draft_id)), 201
 
 
 @bp.post("/drafts/<uuid:draft_id>/submission")
@@ -152,7 +153,7 @@ def submit(draft_id):
     if not 8 <= len(key) <= 100:
         raise ValidationFailed({"Idempotency-Key": ["Missing data for required field."]})
     name = " ".join(filter(None, (g.account.get("first_name"), g.account.get("last_name"))))
-    result = call(contract.SUBMIT, **_me(), draft_id=str(draft_id), idempotency_key=key,
+    result = call(contract.SUBMIT, **caller(), draft_id=str(draft_id), idempotency_key=key,
                   signing_method=body.get("method"), signed_xml_base64=body.get("signed_xml_base64"),
                   signing_id=body.get("signing_id"), submitter_name=name or None)
     return result, 201
@@ -164,35 +165,35 @@ def submit(draft_id):
             errors=(401, 403))
 @login_required
 def list_declarations():
-    return call(contract.LIST_DECLARATIONS, **_me())
+    return call(contract.LIST_DECLARATIONS, **caller())
 
 
 @bp.get("/declarations/<uuid:declaration_id>")
 @documented("One submission.", response=contract.Submission, auth=True, errors=(401, 403, 404))
 @login_required
 def get_declaration(declaration_id):
-    return call(contract.GET_DECLARATION, **_me(), declaration_id=str(declaration_id))
+    return call(contract.GET_DECLARATION, **caller(), declaration_id=str(declaration_id))
 
 
 @bp.get("/declarations/<uuid:declaration_id>/upo.xml")
 @documented("The UPO as the office signed it (XML).", auth=True, errors=(401, 403, 404))
 @login_required
 def upo_xml(declaration_id):
-    return _download(call(contract.UPO_FILE, **_me(), declaration_id=str(declaration_id)))
+    return file_response(call(contract.UPO_FILE, **caller(), declaration_id=str(declaration_id)))
 
 
 @bp.get("/declarations/<uuid:declaration_id>/upo.pdf")
 @documented("The UPO as PDF.", auth=True, errors=(401, 403, 404))
 @login_required
 def upo_pdf(declaration_id):
-    return _download(call(contract.UPO_PDF, **_me(), declaration_id=str(declaration_id)), inline=True)
+    return file_response(call(contract.UPO_PDF, **caller(), declaration_id=str(declaration_id)), inline=True)
 
 
 @bp.get("/declarations/<uuid:declaration_id>/form.pdf")
 @documented("The submitted form as PDF, by the paper form's sections.", auth=True, errors=(401, 403, 404))
 @login_required
 def declaration_pdf(declaration_id):
-    return _download(call(contract.DECLARATION_PDF, **_me(), declaration_id=str(declaration_id)), inline=True)
+    return file_response(call(contract.DECLARATION_PDF, **caller(), declaration_id=str(declaration_id)), inline=True)
 
 
 @bp.get("/attachments/<uuid:attachment_id>")
@@ -200,7 +201,7 @@ def declaration_pdf(declaration_id):
             auth=True, errors=(401, 403, 404))
 @login_required
 def attachment_file(attachment_id):
-    return _download(call(contract.ATTACHMENT_FILE, **_me(), attachment_id=str(attachment_id)))
+    return file_response(call(contract.ATTACHMENT_FILE, **caller(), attachment_id=str(attachment_id)))
 
 
 @bp.post("/upo-verifications")
@@ -222,14 +223,14 @@ def verify_upo():
             auth=True, errors=(401, 403))
 @login_required
 def list_cases():
-    return call(contract.LIST_CASES, **_me())
+    return call(contract.LIST_CASES, **caller())
 
 
 @bp.get("/cases/<uuid:case_id>")
 @documented("One case.", response=contract.CaseView, auth=True, errors=(401, 403, 404))
 @login_required
 def get_case(case_id):
-    return call(contract.GET_CASE, **_me(), case_id=str(case_id))
+    return call(contract.GET_CASE, **caller(), case_id=str(case_id))
 
 
 @bp.post("/cases/<uuid:case_id>/attachments")
@@ -238,7 +239,7 @@ def get_case(case_id):
 @login_required
 def add_case_attachment(case_id):
     filename, content = _upload()
-    return call(contract.ADD_CASE_ATTACHMENT, **_me(), case_id=str(case_id), filename=filename,
+    return call(contract.ADD_CASE_ATTACHMENT, **caller(), case_id=str(case_id), filename=filename,
                 content_base64=content), 201
 
 
@@ -249,7 +250,7 @@ def add_case_attachment(case_id):
 @login_required
 def answer_case(case_id):
     body = json_body()
-    return call(contract.ANSWER_CASE, **_me(), case_id=str(case_id), text=body.get("text"),
+    return call(contract.ANSWER_CASE, **caller(), case_id=str(case_id), text=body.get("text"),
                 attachment_ids=body.get("attachment_ids") or []), 201
 
 
@@ -258,7 +259,7 @@ def answer_case(case_id):
             response=contract.Letter(many=True), auth=True, errors=(401, 403))
 @login_required
 def list_letters():
-    return call(contract.LIST_LETTERS, **_me())
+    return call(contract.LIST_LETTERS, **caller())
 
 
 @bp.post("/letters/<uuid:letter_id>/opening")
@@ -266,4 +267,4 @@ def list_letters():
             auth=True, errors=(401, 403, 404))
 @login_required
 def open_letter(letter_id):
-    return call(contract.OPEN_LETTER, **_me(), letter_id=str(letter_id))
+    return call(contract.OPEN_LETTER, **caller(), letter_id=str(letter_id))

@@ -138,31 +138,28 @@ def verify_phone():
     return render_template("verify_phone.html", errors=errors), 400 if errors else 200
 
 
-@bp.post("/verify-phone/resend")
-@limits.codes_by_address
-def resend_phone_code():
+def _resend_code(method, sent_text: str, back_to: str):
+    """A new e-mail or SMS code for the account that registered in this browser."""
     pending = session.get("pending_account")
     if pending:
         try:
-            call(identity.RESEND_PHONE_VERIFICATION, account_id=pending["id"])
-            flash(text("phone.resent"))
+            call(method, account_id=pending["id"])
+            flash(text(sent_text))
         except (TooManyAttempts, ValidationFailed) as exc:
             flash(translate(exc.message if isinstance(exc, TooManyAttempts) else "validation_failed"))
-    return redirect(url_for(".verify_phone"))
+    return redirect(url_for(back_to))
+
+
+@bp.post("/verify-phone/resend")
+@limits.codes_by_address
+def resend_phone_code():
+    return _resend_code(identity.RESEND_PHONE_VERIFICATION, "phone.resent", ".verify_phone")
 
 
 @bp.post("/verify-email/resend")
 @limits.codes_by_address
 def resend_verification():
-    pending = session.get("pending_account")
-    if not pending:
-        return redirect(url_for(".verify_email"))
-    try:
-        call(identity.RESEND_EMAIL_VERIFICATION, account_id=pending["id"])
-        flash(text("verify.resent"))
-    except (TooManyAttempts, ValidationFailed) as exc:
-        flash(translate(exc.message if isinstance(exc, TooManyAttempts) else "validation_failed"))
-    return redirect(url_for(".verify_email"))
+    return _resend_code(identity.RESEND_EMAIL_VERIFICATION, "verify.resent", ".verify_email")
 
 
 @bp.route("/login", methods=["GET", "POST"])

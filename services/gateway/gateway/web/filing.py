@@ -5,10 +5,11 @@ submission with its UPO, and the UPO check anyone can run."""
 import base64
 import uuid
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 
 from gateway.api import call
-from gateway.auth import current_actor, login_required
+from gateway.auth import login_required
+from gateway.blueprints.declarations import caller, file_response
 from gateway.i18n import language
 from gateway.web import wizard_form
 from gateway.web.helpers import flatten_errors, text
@@ -27,17 +28,6 @@ def _allow_uploads():
         request.max_content_length = 2 * Config().attachment_max_bytes
 
 
-def _me() -> dict:
-    return {"actor": current_actor(), "language": language()}
-
-
-def _download(found: dict, inline: bool = False) -> Response:
-    response = Response(base64.b64decode(found["content_base64"]), mimetype=found["media_type"])
-    disposition = "inline" if inline else "attachment"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{found["filename"]}"'
-    return response
-
-
 def _uploaded(name: str) -> tuple[str, str] | None:
     upload = request.files.get(name)
     if upload is None or not upload.filename:
@@ -50,7 +40,7 @@ def _uploaded(name: str) -> tuple[str, str] | None:
 @bp.get("/declarations")
 @login_required
 def overview():
-    me = _me()
+    me = caller()
     return render_template("filing/overview.html", forms=call(contract.LIST_FORMS, language=language()),
                            drafts=call(contract.LIST_DRAFTS, **me),
                            submissions=call(contract.LIST_DECLARATIONS, **me))
@@ -60,7 +50,7 @@ def overview():
 @login_required
 def start_draft():
     account = {key: g.account.get(key) for key in ("first_name", "last_name", "email", "phone", "address")}
-    me = _me()  # filed for the principal this session acts for (the "act for" switcher), else oneself
+    me = caller()  # filed for the principal this session acts for (the "act for" switcher), else oneself
     try:
         draft = call(contract.START_DRAFT, **me, form_code=request.form.get("form_code", ""),
                      subject=me["actor"].get("acting_for"), account=account)
@@ -74,7 +64,7 @@ def start_draft():
 @bp.get("/declarations/drafts/<uuid:draft_id>")
 @login_required
 def resume(draft_id):
-    draft = call(contract.GET_DRAFT, **_me(), draft_id=str(draft_id))
+    draft = call(contract.GET_DRAFT, **caller(), draft_id=str(draft_id))
     if draft["complete"]:
         return redirect(url_for(".review", draft_id=draft_id))
     return redirect(url_for(".step", draft_id=draft_id, step_id=draft["current_step"]))
@@ -83,7 +73,7 @@ def resume(draft_id):
 @bp.route("/declarations/drafts/<uuid:draft_id>/steps/<step_id>", methods=["GET", "POST"])
 @login_required
 def step(draft_id, step_id):
-    draft = call(contract.GET_DRAFT, **_me(), draft_id=str(draft_id))
+    draft = call(contract.GET_DRAFT, **caller(), draft_id=str(draft_id))
     if draft["status"] != "open":
         return _no_longer_open()
     position = next((i for i, s in enumerate(draft["steps"]) if s["id"] == step_id), None)
@@ -97,7 +87,7 @@ def step(draft_id, step_id):
             values = wizard_form.with_blank_row(current["fields"], values, request.form.get("rows_of", ""))
         else:
             try:
-                saved = call(contract.SAVE_STEP, **_me(), draft_id=str(draft_id), step=step_id,
+                saved = call(contract.SAVE_STEP, **caller(), draft_id=str(draft_id), step=step_id,
                              values=wizard_form.payload(current["fields"], values))
             except ValidationFailed as exc:
                 errors = flatten_errors(exc.field_errors)
@@ -132,7 +122,7 @@ def upload_attachment(draft_id):
     try:
         if upload is None:
             raise ValidationFailed({"file": ["field.attachment_required"]})
-        call(contract.ADD_ATTACHMENT, **_me(), draft_id=str(draft_id), filename=upload[0],
+        call(contract.ADD_ATTACHMENT, **caller(), draft_id=str(draft_id), filename=upload[0],
              content_base64=upload[1])
     except ValidationFailed as exc:
         messages = [m for field in flatten_errors(exc.field_errors).values() for m in field]
@@ -143,7 +133,7 @@ def upload_attachment(draft_id):
 @bp.post("/declarations/drafts/<uuid:draft_id>/discarding")
 @login_required
 def discard(draft_id):
-    call(contract.DISCARD_DRAFT, **_me(), draft_id=str(draft_id))
+    call(contract.DISCARD_DRAFT, **caller(), draft_id=str(draft_id))
     return redirect(url_for(".overview"))
 
 
@@ -154,10 +144,10 @@ def review(draft_id):
 
 
 def _review_page(draft_id: str, errors: dict, signing_id: str | None = None, status: int = 200):
-    draft = call(contract.GET_DRAFT, **_me(), draft_id=draft_id)
+    draft = call(contract.GET_DRAFT, **caller(), draft_id=draft_id)
     if draft["status"] != "open":
         return _no_longer_open()
-    summary = call(contract.DRAFT_SUMMARY, **_me(), draft_id=draft_id)
+    summary = call(contract.DRAFT_SUMMARY, **caller(), draft_id=draft_id)
     # A new key per rendering: a double click or a refresh of this form's POST submits once.
     key = request.form.get("idempotency_key") if errors else None
     return render_template("filing/review.html", summary=summary, draft=draft, errors=errors,
@@ -168,7 +158,7 @@ def _review_page(draft_id: str, errors: dict, signing_id: str | None = None, sta
 @bp.post("/declarations/drafts/<uuid:draft_id>/trusted-profile-signing")
 @login_required
 def start_trusted_profile(draft_id):
-    started = call(contract.START_TRUSTED_PROFILE_SIGNING, **_me(), draft_id=str(draft_id))
+    started = call(contract.START_TRUSTED_PROFILE_SIGNING, **caller(), draft_id=str(draft_id))
     # The signing service's page is another site: a link there (a form may not redirect off-site
     # under our CSP), and the signing id kept in the session for the return address.
     session["trusted_profile"] = {str(draft_id): started["redirect_url"]}
@@ -191,7 +181,7 @@ def submit(draft_id):
     signing_id = session.get("signing_id", {}).get(str(draft_id)) if method == "trusted_profile" else None
     name = " ".join(filter(None, (g.account.get("first_name"), g.account.get("last_name"))))
     try:
-        done = call(contract.SUBMIT, **_me(), draft_id=str(draft_id),
+        done = call(contract.SUBMIT, **caller(), draft_id=str(draft_id),
                     idempotency_key=request.form.get("idempotency_key", ""), signing_method=method or None,
                     signed_xml_base64=signed and signed[1], signing_id=signing_id, submitter_name=name or None)
     except ValidationFailed as exc:
@@ -216,47 +206,47 @@ def _submit_errors(exc: ValidationFailed) -> dict:
 @bp.get("/declarations/drafts/<uuid:draft_id>/document.xml")
 @login_required
 def document(draft_id):
-    found = call(contract.DRAFT_DOCUMENT, **_me(), draft_id=str(draft_id))
-    return _download({"content_base64": found["xml_base64"], "media_type": "application/xml",
+    found = call(contract.DRAFT_DOCUMENT, **caller(), draft_id=str(draft_id))
+    return file_response({"content_base64": found["xml_base64"], "media_type": "application/xml",
                       "filename": f"deklaracja-{draft_id}.xml"})
 
 
 @bp.get("/declarations/<uuid:declaration_id>")
 @login_required
 def declaration(declaration_id):
-    found = call(contract.GET_DECLARATION, **_me(), declaration_id=str(declaration_id))
+    found = call(contract.GET_DECLARATION, **caller(), declaration_id=str(declaration_id))
     return render_template("filing/declaration.html", submission=found)
 
 
 @bp.get("/declarations/<uuid:declaration_id>/upo.xml")
 @login_required
 def upo_xml(declaration_id):
-    return _download(call(contract.UPO_FILE, **_me(), declaration_id=str(declaration_id)))
+    return file_response(call(contract.UPO_FILE, **caller(), declaration_id=str(declaration_id)))
 
 
 @bp.get("/declarations/<uuid:declaration_id>/upo.pdf")
 @login_required
 def upo_pdf(declaration_id):
-    return _download(call(contract.UPO_PDF, **_me(), declaration_id=str(declaration_id)), inline=True)
+    return file_response(call(contract.UPO_PDF, **caller(), declaration_id=str(declaration_id)), inline=True)
 
 
 @bp.get("/declarations/<uuid:declaration_id>/form.pdf")
 @login_required
 def form_pdf(declaration_id):
-    return _download(call(contract.DECLARATION_PDF, **_me(), declaration_id=str(declaration_id)), inline=True)
+    return file_response(call(contract.DECLARATION_PDF, **caller(), declaration_id=str(declaration_id)), inline=True)
 
 
 @bp.get("/attachments/<uuid:attachment_id>")
 @login_required
 def attachment(attachment_id):
-    return _download(call(contract.ATTACHMENT_FILE, **_me(), attachment_id=str(attachment_id)))
+    return file_response(call(contract.ATTACHMENT_FILE, **caller(), attachment_id=str(attachment_id)))
 
 
 @bp.post("/declarations/<uuid:declaration_id>/upo-verification")
 @login_required
 def verify_own_upo(declaration_id):
     """The UPO as the office keeps it, checked by the same public verification anyone runs."""
-    upo = call(contract.UPO_FILE, **_me(), declaration_id=str(declaration_id))
+    upo = call(contract.UPO_FILE, **caller(), declaration_id=str(declaration_id))
     result = call(contract.VERIFY_UPO, xml_base64=upo["content_base64"], reference=None, digest=None)
     return render_template("filing/verify_upo.html", result=result, errors={}, form={})
 
